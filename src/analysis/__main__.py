@@ -1,0 +1,68 @@
+"""Command line: `python -m analysis validate|figures|report`."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _validate(args) -> int:
+    from .data import Package
+    from .validate import validate
+
+    problems = validate(args.data)
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"invalid: {len(problems)} problem(s) in {Package.at(args.data).root}", file=sys.stderr)
+        return 1
+    package = Package.at(args.data)
+    rows = sum(sum(1 for _ in open(package.path(n), encoding="utf-8")) - 1 for n in package.resources)
+    corpus = package.corpus
+    where = f"needles and hashes checked against {corpus}" if corpus else "corpus not found: needles and hashes not checked"
+    print(f"valid: {len(package.resources)} tables, {rows} rows in {package.root}; {where}")
+    return 0
+
+
+def _figures(args) -> int:
+    from .figures import write_all
+
+    for path in write_all(args.data, args.out):
+        print(path)
+    return 0
+
+
+def _report(args) -> int:
+    from .report import render
+
+    for path in render(args.data, args.out, engine=args.engine):
+        print(path)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    v = sub.add_parser("validate", help="check a data folder against its schema and sources")
+    v.add_argument("--data", help="data folder (default: the package's data/)")
+    v.set_defaults(run=_validate)
+    f = sub.add_parser("figures", help="draw every figure as SVG, PNG and PDF")
+    f.add_argument("--data")
+    f.add_argument("--out", default="figures")
+    f.set_defaults(run=_figures)
+    r = sub.add_parser("report", help="render the briefing to PDF and HTML")
+    r.add_argument("--data")
+    r.add_argument("--out", default="report/_output")
+    r.add_argument("--engine", choices=["auto", "quarto", "builtin"], default="auto")
+    r.set_defaults(run=_report)
+    args = parser.parse_args(argv)
+    from .validate import DataValidationError
+
+    try:
+        return args.run(args)
+    except DataValidationError as err:
+        print(err, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

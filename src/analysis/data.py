@@ -1,0 +1,119 @@
+"""Load the curated tables as typed DataFrames, typed from data/datapackage.json.
+
+The descriptor is the single place where tables and fields are described; this module reads
+types, enums and labels from it instead of repeating them.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+DATA_DIR = Path(os.environ.get("ANALYSIS_DATA", Path(__file__).resolve().parents[2] / "data"))
+DESCRIPTOR = "datapackage.json"
+
+
+@dataclass(frozen=True)
+class Package:
+    """A data folder and its Frictionless descriptor."""
+
+    root: Path
+
+    @classmethod
+    def at(cls, data_dir: str | os.PathLike | None = None) -> "Package":
+        return cls(Path(data_dir) if data_dir is not None else DATA_DIR)
+
+    @cached_property
+    def descriptor(self) -> dict:
+        with open(self.root / DESCRIPTOR, encoding="utf-8") as fh:
+            return json.load(fh)
+
+    @property
+    def resources(self) -> dict[str, dict]:
+        return {r["name"]: r for r in self.descriptor["resources"]}
+
+    def path(self, name: str) -> Path:
+        return self.root / self.resources[name]["path"]
+
+    def fields(self, name: str) -> list[dict]:
+        return self.resources[name]["schema"]["fields"]
+
+    def field(self, name: str, field: str) -> dict:
+        for f in self.fields(name):
+            if f["name"] == field:
+                return f
+        raise KeyError(f"{name}.{field} is not described in {DESCRIPTOR}")
+
+    def labels(self, name: str, field: str, lang: str = "ar") -> dict[str, str]:
+        """Display labels of an enum field's values, in `lang`."""
+        return {k: v[lang] for k, v in self.field(name, field).get("labels", {}).items()}
+
+    @property
+    def corpus(self) -> Path | None:
+        """The source articles, where present (env ANALYSIS_CORPUS overrides the descriptor)."""
+        env = os.environ.get("ANALYSIS_CORPUS")
+        path = Path(env) if env else (self.root / self.descriptor.get("corpus", {}).get("path", "")).resolve()
+        return path if path.is_dir() and any(path.glob("*.txt")) else None
+
+
+class Tables(dict):
+    """Table name -> typed DataFrame, with the package that described them."""
+
+    package: Package
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _typed(frame, fields):
+    import pandas as pd
+
+    out = {}
+    for f in fields:
+        col = frame[f["name"]]
+        kind = f["type"]
+        if kind == "date":
+            out[f["name"]] = pd.to_datetime(col.replace("", None), format="%Y-%m-%d")
+        elif kind == "integer":
+            out[f["name"]] = pd.to_numeric(col.replace("", None)).astype("Int64")
+        elif kind == "number":
+            out[f["name"]] = pd.to_numeric(col.replace("", None)).astype("Float64")
+        elif kind == "boolean":
+            out[f["name"]] = col.map({"true": True, "false": False, "": pd.NA}).astype("boolean")
+        elif "enum" in f.get("constraints", {}):
+            out[f["name"]] = pd.Categorical(col.replace("", None), categories=f["constraints"]["enum"])
+        else:
+            out[f["name"]] = col.replace("", None).astype("string")
+    return pd.DataFrame(out)
+
+
+def read_table(package: Package, name: str):
+    """One table as a typed DataFrame (no validation: call `load` for that)."""
+    import pandas as pd
+
+    frame = pd.read_csv(package.path(name), dtype=str, keep_default_na=False, encoding="utf-8")
+    return _typed(frame, package.fields(name))
+
+
+def load(data_dir: str | os.PathLike | None = None, *, validate: bool = True, corpus: bool = True) -> Tables:
+    """All curated tables as typed DataFrames.
+
+    Dates are datetime64, counts nullable Int64, enums categoricals, text the string dtype.
+    With `validate` (the default) the folder is checked first and `DataValidationError` raised
+    with one line per problem; nothing is returned from invalid data.
+    """
+    package = Package.at(data_dir)
+    if validate:
+        from .validate import DataValidationError, validate as check
+
+        problems = check(package.root, corpus=corpus)
+        if problems:
+            raise DataValidationError(problems)
+    tables = Tables({name: read_table(package, name) for name in package.resources})
+    tables.package = package
+    return tables
