@@ -13,7 +13,7 @@ FIG_FILES := $(foreach f,$(FIGS),figures/$(f).svg figures/$(f).png figures/$(f).
 REPORT_IN := $(shell find report -type f \( -name '*.qmd' -o -name '*.yml' -o -name '*.css' \) -not -path 'report/_output/*' -not -path 'report/_generated/*' 2>/dev/null | LC_ALL=C sort)
 OUT       := report/_output
 
-.PHONY: all setup validate figures report test clean distclean bench
+.PHONY: all setup validate figures report test test-mpl310 clean distclean bench
 .DELETE_ON_ERROR:
 
 all: report
@@ -45,6 +45,10 @@ report: $(OUT)/briefing.pdf $(OUT)/briefing.html
 
 test: $(SETUP)
 	$(PY) -m pytest
+
+# The Arabic tests again under matplotlib 3.10, which needs reshaping (own venv: .venv-mpl310).
+test-mpl310:
+	tools/mpl310/run.sh
 
 bench: $(SETUP)
 	$(PY) bench/run.py
