@@ -62,6 +62,11 @@ def main(argv: list[str] | None = None) -> int:
     except DataValidationError as err:
         print(err, file=sys.stderr)
         return 1
+    except Exception as err:
+        if type(err).__name__ != "ReportError":  # the report module's own one-sentence errors
+            raise
+        print(f"error: {err}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

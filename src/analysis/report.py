@@ -1,0 +1,934 @@
+"""The Arabic briefing: computed values, generated tables, and rendering to PDF and HTML.
+
+The briefing's text lives in ``report/briefing.qmd`` (a Quarto project, ``report/_quarto.yml``).
+It never types a number: numbers and data strings reach it through Quarto's own mechanisms,
+
+* ``{{< var key >}}`` shortcodes, filled from ``_variables.yml``, and
+* ``{{< include _generated/NAME.md >}}`` for generated tables and lists,
+
+both written by :func:`generate` from the data, with every data string escaped for markdown.
+
+:func:`render` builds the two outputs.  With Quarto on PATH (``engine="quarto"``) it runs
+``quarto render``; otherwise (``engine="builtin"``) it does what Quarto would do with the tools
+Quarto drives: it expands the shortcodes, resolves cross-references with a Lua filter
+(``templates/crossref.lua``), runs pandoc to a single self-contained HTML file and to typst
+markup, and compiles the typst markup to PDF with the bundled fonts only and a fixed
+timestamp, so that a build is byte-reproducible.  Either way the build happens in a staging
+copy of the project, and the outputs replace the previous ones atomically.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+__all__ = ["ReportError", "REPORT_DIR", "TEMPLATE_DIR", "FIGURES", "render", "generate", "variables",
+           "data_hash", "build_timestamp", "md_escape"]
+
+REPORT_DIR = Path(os.environ.get("ANALYSIS_REPORT_DIR", Path(__file__).resolve().parents[2] / "report"))
+FIGURES_DIR = Path(__file__).resolve().parents[2] / "figures"
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+#: Figures the briefing shows, as written by `python -m analysis figures`.
+FIGURES: tuple[str, ...] = ("troops", "bases", "attacks", "sources")
+#: Project files copied into the staging directory (the rest of report/ is output or generated).
+PROJECT_GLOBS: tuple[str, ...] = ("*.qmd", "_quarto.yml", "*.css", "_prepare.py")
+DOCUMENT = "briefing"
+#: Set while `render` runs Quarto, so the project's pre-render hook does not regenerate.
+STAGED_ENV = "ANALYSIS_REPORT_STAGED"
+
+# Anchors of the key findings (which facts the briefing asks about, not numbers it prints).
+SINCE = "2017-12-31"  # troop reduction "since December 2017"
+HANDOVER_BY = "2020-12-31"  # bases handed over "by the end of 2020"
+
+
+class ReportError(RuntimeError):
+    """The briefing cannot be built (a tool, font, figure or input is missing or failed)."""
+
+
+# --------------------------------------------------------------------------------------------
+# text helpers
+
+LRI, PDI = "\u2066", "\u2069"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~^@$&=\"'])")
+_LINE_START = re.compile(r"^(\s*)(\d+)([.)])")
+
+
+def md_escape(text) -> str:
+    """Escape a data string for pandoc/Quarto markdown: it shows as literal text.
+
+    Backslash-escapes markdown and HTML specials (so `<script>` stays text and `*x*` is not
+    emphasis), folds newlines to spaces, and defuses list markers at the start.
+    """
+    if text is None:
+        return ""
+    s = " ".join(str(text).split())
+    s = _MD_SPECIAL.sub(r"\\\1", s)
+    s = _LINE_START.sub(r"\1\2\\\3", s)
+    if s[:1] in ("-", ":"):
+        s = "\\" + s
+    return s
+
+
+def ltr(text: str) -> str:
+    """Wrap a left-to-right run (a range, an English sentence) in Unicode isolates."""
+    return f"{LRI}{text}{PDI}"
+
+
+def _isna(value) -> bool:
+    import pandas as pd
+
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def num(n) -> str:
+    """An integer with thousands separators (Latin digits, as in the sources)."""
+    return f"{int(n):,}"
+
+
+def pct(x) -> str:
+    return f"{float(x):.1f}%"
+
+
+def count_phrase(n: int, forms: dict[str, str]) -> str:
+    """Arabic number + counted noun with the right agreement.
+
+    `forms`: one ("قاعدة واحدة"), two ("قاعدتان"), few (3-10, "قواعد"), many (11-99,
+    "قاعدةً"), hundred (100, 200...: "قاعدة"), and optionally zero.
+    """
+    n = int(n)
+    if n == 0:
+        return forms.get("zero", f"0 {forms['few']}")
+    if n == 1:
+        return forms["one"]
+    if n == 2:
+        return forms["two"]
+    rest = n % 100
+    if 3 <= rest <= 10:
+        return f"{num(n)} {forms['few']}"
+    if 11 <= rest <= 99:
+        return f"{num(n)} {forms['many']}"
+    return f"{num(n)} {forms['hundred']}"
+
+
+NOUNS: dict[str, dict[str, str]] = {
+    "article": dict(one="مقال واحد", two="مقالان", few="مقالات", many="مقالاً", hundred="مقال"),
+    "site": dict(one="موقع واحد", two="موقعان", few="مواقع", many="موقعاً", hundred="موقع"),
+    "base": dict(one="قاعدة واحدة", two="قاعدتين", few="قواعد", many="قاعدةً", hundred="قاعدة"),
+    "province": dict(one="محافظة واحدة", two="محافظتين", few="محافظات", many="محافظةً", hundred="محافظة"),
+    "record": dict(one="واقعة واحدة", two="واقعتين", few="وقائع", many="واقعةً", hundred="واقعة"),
+    "single": dict(one="هجوم منفرد واحد", two="هجومان منفردان", few="هجمات منفردة",
+                   many="هجوماً منفرداً", hundred="هجوم منفرد"),
+    "series": dict(one="سلسلة هجمات واحدة", two="سلسلتا هجمات", few="سلاسل هجمات",
+                   many="سلسلةَ هجمات", hundred="سلسلة هجمات"),
+    "killed": dict(zero="لا قتلى", one="قتيل واحد", two="قتيلان", few="قتلى", many="قتيلاً", hundred="قتيل"),
+    "injured": dict(zero="لا جرحى", one="جريح واحد", two="جريحان", few="جرحى", many="جريحاً", hundred="جريح"),
+    "day": dict(one="يوم واحد", two="يومين", few="أيام", many="يوماً", hundred="يوم"),
+    "issue": dict(one="مسألة واحدة", two="مسألتين", few="مسائل", many="مسألةً", hundred="مسألة"),
+    "observation": dict(one="رصد واحد", two="رصدين", few="أرصاد", many="رصداً", hundred="رصد"),
+    "row": dict(one="سطر واحد", two="سطرين", few="أسطر", many="سطراً", hundred="سطر"),
+    "citation": dict(one="إحالة واحدة", two="إحالتين", few="إحالات", many="إحالةً", hundred="إحالة"),
+    "milestone": dict(one="محطة واحدة", two="محطتين", few="محطات", many="محطةً", hundred="محطة"),
+    "table": dict(one="جدول واحد", two="جدولين", few="جداول", many="جدولاً", hundred="جدول"),
+    "date": dict(one="تاريخ واحد", two="تاريخين", few="تواريخ", many="تاريخاً", hundred="تاريخ"),
+}
+
+
+def phrase(n, noun: str) -> str:
+    return count_phrase(n, NOUNS[noun])
+
+
+def join_ar(items: list[str]) -> str:
+    """a، b وc (Arabic list: comma, and و attached to the last item)."""
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return "، ".join(items[:-1]) + " و" + items[-1]
+
+
+def fdate(value, precision="day", *, basis=None) -> str:
+    """A date at the precision the source supports; "غير محدد" when there is none."""
+    from .arabic import format_date
+
+    if _isna(value) or precision in (None, "unknown") or _isna(precision):
+        return "غير محدد"
+    out = format_date(value, str(precision), style="iraqi")
+    if basis is not None and not _isna(basis) and str(basis) == "inferred":
+        out += " (مستنتج)"
+    return out
+
+
+def fperiod(start, end, precision="day") -> str:
+    """A period "من X إلى Y" (words, so no bidi reordering), or one date."""
+    if _isna(end):
+        return fdate(start, precision)
+    if _isna(start):
+        return f"قبل نهاية {fdate(end, 'year')}" if str(precision) == "unknown" else fdate(end, precision)
+    a, b = fdate(start, precision), fdate(end, precision)
+    return a if a == b else f"من {a} إلى {b}"
+
+
+# --------------------------------------------------------------------------------------------
+# data identity and the fixed timestamp
+
+
+def data_hash(data_dir=None) -> str:
+    """SHA-256 over the data files: the digest of ``sha256sum`` lines for data/*.csv and
+    datapackage.json, sorted by name (``cd data && sha256sum *.csv datapackage.json |
+    LC_ALL=C sort -k2 | sha256sum`` gives the same value)."""
+    from .data import Package
+
+    root = Package.at(data_dir).root
+    files = sorted([p for p in root.glob("*.csv")] + [root / "datapackage.json"], key=lambda p: p.name.encode())
+    lines = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in files)
+    return hashlib.sha256(lines.encode()).hexdigest()
+
+
+def build_timestamp(tables) -> int:
+    """SOURCE_DATE_EPOCH if set, else midnight UTC of the latest source's publication date."""
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if env:
+        try:
+            return int(env)
+        except ValueError:
+            raise ReportError(f"SOURCE_DATE_EPOCH={env!r} is not an integer number of seconds.") from None
+    latest = tables["sources"]["published"].max()
+    return int(dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.timezone.utc).timestamp())
+
+
+# --------------------------------------------------------------------------------------------
+# computed values
+
+
+def _labels(tables, table, field):
+    return tables.package.labels(table, field, "ar")
+
+
+def _source_names(tables) -> dict[str, str]:
+    """source_id -> "outlet (s001)" or "ناشر مجهول (s000)"."""
+    out = {}
+    for _, s in tables["sources"].iterrows():
+        outlet = s["outlet_ar"] if not _isna(s["outlet_ar"]) else "ناشر مجهول"
+        out[str(s["source_id"])] = f"{md_escape(outlet)} ({md_escape(s['source_id'])})"
+    return out
+
+
+def _cite(row) -> str:
+    return f"{md_escape(row['source_id'])}، ف{md_escape(row['paragraph'])}"
+
+
+def variables(tables, data_dir=None) -> dict:
+    """Every value the briefing's prose quotes, as markdown-safe strings (nested dict)."""
+    import pandas as pd
+
+    from . import attacks as A
+    from . import bases as B
+    from . import sources as S
+    from . import troops as T
+
+    pkg = tables.package
+    src = tables["sources"]
+    ts = build_timestamp(tables)
+    digest = data_hash(data_dir)
+    v: dict = {}
+
+    # title block
+    first_src = src.sort_values("published").iloc[0]
+    last_src = src.sort_values("published").iloc[-1]
+    v["build"] = {"date": fdate(dt.datetime.fromtimestamp(ts, dt.timezone.utc), "day"),
+                  "epoch": str(ts)}
+    v["data"] = {
+        "version": md_escape(pkg.descriptor.get("version", "")),
+        "hash": digest[:12],
+        "hash_full": digest,
+        "tables": phrase(len(pkg.resources), "table"),
+        "rows": phrase(sum(len(t) for t in tables.values()), "row"),
+    }
+    by_year = src.groupby(src["published"].dt.year).size().sort_index()
+    v["sources"] = {
+        "count": num(len(src)),
+        "phrase": phrase(len(src), "article"),
+        "first": fdate(first_src["published"], first_src["date_precision"]),
+        "last": fdate(last_src["published"], last_src["date_precision"]),
+        "by_year": join_ar([f"{phrase(n, 'article')} من {y}" for y, n in by_year.items()]),
+        "outlet_stated": num((src["outlet_basis"] == "stated").sum()),
+        "outlet_inferred": num((src["outlet_basis"] == "inferred").sum()),
+        "outlet_unknown": num((src["outlet_basis"] == "unknown").sum()),
+        "date_stated": num((src["date_basis"] == "stated").sum()),
+        "date_inferred": num((src["date_basis"] == "inferred").sum()),
+    }
+
+    # troops
+    lv = tables["troop_levels"]
+    peak = T.peak(lv)
+    s_all = T.series(lv, areas=("iraq",))
+    us_obs = s_all[(s_all["counted"] == "us") & (s_all["kind"] == "observed")]
+    last = us_obs.iloc[-1]
+    cut_peak = T.reduction(lv, "peak", str(last["obs_id"]))
+    cut_since = T.reduction(lv, SINCE, str(last["obs_id"]))
+    start = lv[lv["obs_id"] == cut_since["start_obs_id"]].iloc[0]
+
+    def about(count, approx) -> str:
+        return ("نحو " if bool(approx) else "") + num(count)
+
+    targets = lv[lv["kind"] == "target"].sort_values("date")
+    foreign = lv[(lv["counted"] == "foreign") & (lv["kind"] == "observed")].sort_values("date")
+    federal = lv[(lv["area"] == "federal_iraq") & (lv["counted"] == "us")].sort_values("date")
+    per_base = lv[(lv["area"] == "base")].sort_values("date")
+    v["troops"] = {
+        "observations": phrase(len(lv), "observation"),
+        "targets": phrase(int((lv["kind"] == "target").sum()), "observation"),
+        "approximate": phrase(int(lv["count_approximate"].fillna(False).sum()), "observation"),
+        "peak": about(peak["count"], peak["approximate"]),
+        "peak_period": (f"في الفترة {fperiod(peak['date'], peak['date_end'], peak['date_precision'])}"
+                        if not _isna(peak["date_end"]) else f"في {fdate(peak['date'], peak['date_precision'])}"),
+        "last": about(cut_peak["end_count"], cut_peak["end_approximate"]),
+        "last_date": fdate(cut_peak["end_date"], cut_peak["end_date_precision"]),
+        "cut_peak": num(cut_peak["reduction"]),
+        "cut_peak_pct": pct(cut_peak["pct_reduction"]),
+        "since": about(cut_since["start_count"], cut_since["start_approximate"]),
+        "since_date": fdate(cut_since["start_date"], cut_since["start_date_precision"]),
+        "since_source": md_escape(start["source_id"]),
+        "cut_since": num(cut_since["reduction"]),
+        "cut_since_pct": pct(cut_since["pct_reduction"]),
+    }
+    if len(targets):
+        t = targets.iloc[0]
+        v["troops"]["target"] = num(t["count"])
+        v["troops"]["target_date"] = fdate(t["date"], t["date_precision"])
+    if len(foreign):
+        f = foreign.iloc[-1]
+        v["troops"]["foreign"] = about(f["count"], f["count_approximate"])
+        v["troops"]["foreign_date"] = fdate(f["date"], f["date_precision"])
+    if len(federal):
+        f = federal.iloc[-1]
+        v["troops"]["federal"] = num(f["count"])
+        v["troops"]["federal_date"] = fdate(f["date"], f["date_precision"])
+    if len(per_base):
+        b = per_base.iloc[-1]
+        name = tables["bases"].set_index("base_id").loc[b["base_id"], "name_ar"]
+        v["troops"]["base_count"] = about(b["count"], b["count_approximate"])
+        v["troops"]["base_name"] = md_escape(name)
+
+    # bases
+    bases = tables["bases"]
+    ev = tables["base_events"]
+    ho = B.handed_over(ev, states=("handed_over",))
+    by = ho[ho["date"] <= pd.Timestamp(HANDOVER_BY)]
+    names = bases.set_index("base_id")["name_ar"]
+    rem = B.remaining(ev, bases)
+    region_labels = _labels(tables, "bases", "region")
+    v["bases"] = {
+        "sites": phrase(len(bases), "site"),
+        "provinces": phrase(bases["province_ar"].dropna().nunique(), "province"),
+        "no_province": num(bases["province_ar"].isna().sum()),
+        "cutoff_year": str(pd.Timestamp(HANDOVER_BY).year),
+        "handed": phrase(len(by), "base"),
+        "handed_names": join_ar([md_escape(names[b]) for b in by["base_id"]]),
+        "handed_first": fdate(by["date"].iloc[0], by["precision"].iloc[0]) if len(by) else "غير محدد",
+        "handed_last": fdate(by["date"].iloc[-1], by["precision"].iloc[-1]) if len(by) else "غير محدد",
+        "undated_events": num(ev["date"].isna().sum()),
+    }
+    if len(rem):
+        r = rem.iloc[-1]
+        row = bases.set_index("base_id").loc[r["base_id"]]
+        v["bases"].update({
+            "remaining_name": md_escape(r["name_ar"]),
+            "remaining_province": md_escape(r["province_ar"]) if not _isna(r["province_ar"]) else "غير مذكورة",
+            "remaining_region": md_escape(region_labels.get(str(row["region"]), "")),
+            "remaining_date": fdate(r["date"], r["precision"]),
+            "remaining_count": phrase(len(rem), "base"),
+        })
+
+    # attacks
+    at = tables["attacks"]
+    chron = A.chronology(at, bases)
+    single = int((at["event_kind"] == "single").sum())
+    series = int((at["event_kind"] == "series").sum())
+    killed = int(at["killed"].fillna(0).sum())
+    injured = int(at["injured"].fillna(0).sum())
+    dated = chron[chron["dated"]]
+    worst = chron.sort_values(["casualties", "attack_id"], ascending=[False, True], na_position="last").iloc[0]
+    weapons = _labels(tables, "attacks", "weapon")
+    worst_txt = f"{phrase(int(worst['casualties']), 'injured' if _isna(worst['killed']) or worst['killed'] == 0 else 'killed')}"
+    if not _isna(worst["injured"]) and not _isna(worst["killed"]) and worst["killed"] > 0:
+        worst_txt = f"{phrase(int(worst['killed']), 'killed')} و{phrase(int(worst['injured']), 'injured')}"
+    elif not _isna(worst["injured"]):
+        worst_txt = phrase(int(worst["injured"]), "injured")
+    elif not _isna(worst["killed"]):
+        worst_txt = phrase(int(worst["killed"]), "killed")
+    approx = bool(at["casualties_approximate"].fillna(False).any())
+    rel = A.relative_to(at, tables["milestones"], "M07") if (tables["milestones"]["milestone_id"] == "M07").any() else None
+    v["attacks"] = {
+        "records": phrase(len(at), "record"),
+        "single": phrase(single, "single"),
+        "series": phrase(series, "series"),
+        "killed": phrase(killed, "killed"),
+        "injured": phrase(injured, "injured"),
+        "at_least": "على الأقل" if approx else "",
+        "first_date": fdate(dated["date"].iloc[0], dated["date_precision"].iloc[0]) if len(dated) else "غير محدد",
+        "last_date": fdate(dated["date"].iloc[-1], dated["date_precision"].iloc[-1]) if len(dated) else "غير محدد",
+        "undated": num((~chron["dated"]).sum()),
+        "worst": worst_txt,
+        "worst_target": md_escape(worst["target_ar"]) if not _isna(worst["target_ar"]) else "هدف غير محدد",
+        "worst_date": fdate(worst["date"], worst["date_precision"]),
+        "worst_weapon": md_escape(weapons.get(str(worst["weapon"]), "")),
+        "after_strike": phrase(int((rel["relation"] == "after").sum()), "record") if rel is not None else "",
+    }
+
+    # milestones
+    ms = tables["milestones"].sort_values(["date", "milestone_id"])
+    combat = ms[ms["kind"] == "combat_end"]
+    deadline = ms[ms["kind"] == "deadline"]
+    withdrawal = ms[ms["kind"] == "withdrawal"]
+    v["milestones"] = {
+        "count": phrase(len(ms), "milestone"),
+        "n": num(len(ms)),
+        "first_year": str(ms["date"].min().year),
+        "last_year": str(ms["date"].max().year),
+    }
+    if len(combat):
+        c = combat.iloc[0]
+        v["milestones"]["combat_end_date"] = fdate(c["date"], c["date_precision"])
+        v["milestones"]["combat_end_actor"] = md_escape(c["actor_ar"])
+        if len(deadline):
+            d = deadline.iloc[0]
+            v["milestones"]["deadline_date"] = fdate(d["date"], d["date_precision"])
+            v["milestones"]["days_before_deadline"] = phrase((d["date"] - c["date"]).days, "day")
+    if len(withdrawal):
+        w = withdrawal.iloc[-1]
+        v["milestones"]["withdrawal_date"] = fdate(w["date"], w["date_precision"])
+        v["milestones"]["withdrawal_source"] = md_escape(w["source_id"])
+    advise = lv[(lv["counted"] == "us") & (lv["area"] == "iraq") & lv["date_end"].isna()
+                & (lv["date"] <= (combat["date"].iloc[0] if len(combat) else lv["date"].max()))]
+    if len(advise):
+        a = advise.sort_values(["date", "obs_id"]).iloc[-1]
+        v["troops"]["after_combat"] = about(a["count"], a["count_approximate"])
+
+    # sources and method
+    dis = S.disagreements(tables)
+    sup = S.support(tables)
+    cov = S.coverage(tables)
+    fact_rows = sum(len(tables[t]) for t in S.FACT_TABLES if t in tables)
+    dated_tables = [t for t in ("base_events", "troop_levels", "attacks", "milestones") if t in tables]
+    basis = pd.concat([tables[t]["date_basis"].astype("string") for t in dated_tables])
+    top = cov["total"].idxmax()
+    v["conflicts"] = {
+        "count": phrase(tables["conflicts"]["conflict_id"].nunique(), "issue"),
+        "claims": phrase(len(dis), "citation"),
+        "unresolved": phrase(int((tables["conflicts"]["status"] == "unresolved").sum()), "issue"),
+    }
+    v["method"] = {
+        "fact_rows": phrase(fact_rows, "row"),
+        "further": phrase(len(tables["citations"]), "citation"),
+        "citations": phrase(len(sup), "citation"),
+        "dates": phrase(len(basis), "date"),
+        "dates_inferred": phrase(int((basis == "inferred").sum()), "date"),
+        "dates_missing": phrase(int((basis == "not_stated").sum()), "date"),
+        "top_source": f"المقال {md_escape(top)} " + (f"من {md_escape(src.set_index('source_id').loc[top, 'outlet_ar'])}"
+                                                     if not _isna(src.set_index("source_id").loc[top, "outlet_ar"])
+                                                     else "(ناشره مجهول)"),
+        "top_source_facts": phrase(int(cov.loc[top, "total"]), "record"),
+    }
+    return v
+
+
+# --------------------------------------------------------------------------------------------
+# generated markdown
+
+
+def _table(header: list[str], rows: list[list[str]], widths: list[int] | None = None) -> str:
+    """A pipe table; `widths` (relative, in dashes) set the column widths in both engines."""
+    def cell(x):
+        x = "—" if x is None or x == "" else x
+        return x.replace("\n", " ")
+
+    widths = widths or [3] * len(header)
+    if len(widths) != len(header):
+        raise ValueError("one width per column")
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("-" * w for w in widths) + "|"]
+    out += ["| " + " | ".join(cell(c) for c in r) + " |" for r in rows]
+    return "\n".join(out) + "\n"
+
+
+def _txt(value) -> str:
+    return "" if _isna(value) else md_escape(value)
+
+
+def generated_markdown(tables) -> dict[str, str]:
+    """The generated includes: name -> markdown."""
+    from . import attacks as A
+    from . import bases as B
+    from . import sources as S
+
+    L = lambda t, f: _labels(tables, t, f)  # noqa: E731
+    names = _source_names(tables)
+    bases = tables["bases"]
+    base_name = bases.set_index("base_id")["name_ar"]
+    out: dict[str, str] = {}
+
+    # troop observations
+    lv = tables["troop_levels"].sort_values(["date", "obs_id"])
+    counted, area, kind = L("troop_levels", "counted"), L("troop_levels", "area"), L("troop_levels", "kind")
+    rows = []
+    for _, r in lv.iterrows():
+        where = area.get(str(r["area"]), "")
+        if str(r["area"]) == "base" and not _isna(r["base_id"]):
+            where = md_escape(base_name.get(r["base_id"], r["base_id"]))
+        when = fperiod(r["date"], r["date_end"], r["date_precision"])
+        if str(r["date_basis"]) == "inferred":
+            when += " (مستنتج)"
+        count = ("نحو " if bool(r["count_approximate"]) else "") + num(r["count"])
+        rows.append([when, count, counted.get(str(r["counted"]), ""), where, kind.get(str(r["kind"]), ""),
+                     _txt(r["note_ar"]), _cite(r) + (f" — خلاف {md_escape(r['conflict_id'])}" if not _isna(r["conflict_id"]) else "")])
+    out["troops"] = _table(["التاريخ", "العدد", "من يُعدّ", "النطاق", "النوع", "ملاحظة", "المصدر"], rows,
+                           [15, 10, 13, 13, 9, 27, 13])
+
+    # bases: provinces summary (dates at the precision of the event they come from)
+    ho = B.handed_over(tables["base_events"])
+    ho_prec: dict = {}
+    for d, p in zip(ho["date"], ho["precision"]):
+        ho_prec.setdefault(d, []).append(str(p))
+
+    def _handover_date(value):
+        if _isna(value):
+            return "—"
+        precs = ho_prec.get(value, ["month"])
+        return fdate(value, min(precs, key=["year", "month", "day"].index))
+
+    region = L("bases", "region")
+    prov = B.by_province(bases, tables["base_events"])
+    rows = []
+    for _, r in prov.iterrows():
+        in_prov = bases[bases["province_ar"] == r["province_ar"]] if not _isna(r["province_ar"]) else bases[bases["province_ar"].isna()]
+        listed = join_ar([md_escape(n) for n in in_prov["name_ar"]])
+        rows.append([md_escape(r["province_ar"]) if not _isna(r["province_ar"]) else "غير مذكورة",
+                     region.get(str(r["region"]), ""), listed, num(r["handed_over"]),
+                     _handover_date(r["first_handover"]), _handover_date(r["last_handover"])])
+    out["provinces"] = _table(["المحافظة", "الإقليم", "القواعد والمواقع", "سُلّم منها أو أُخلي", "أول تسليم أو إخلاء",
+                               "آخر تسليم أو إخلاء"], rows, [12, 14, 36, 10, 14, 14])
+
+    # bases: events by province
+    tl = B.timelines(tables["base_events"], bases)
+    ev = tables["base_events"].set_index("event_id")
+    state, actor, prec = L("base_events", "state"), L("base_events", "actor"), L("base_events", "date_precision")
+    basis_l = L("base_events", "date_basis")
+    pbasis = L("bases", "province_basis")
+    binfo = bases.set_index("base_id")
+    rows = []
+    for _, r in tl.iterrows():
+        e = ev.loc[r["event_id"]]
+        b = binfo.loc[r["base_id"]]
+        province = md_escape(b["province_ar"]) if not _isna(b["province_ar"]) else "غير مذكورة"
+        if str(b["province_basis"]) == "inferred":
+            province += f" ({pbasis['inferred']})"
+        when = fdate(e["date"], e["date_precision"])  # date_note is English: not shown here
+        rows.append([province, md_escape(b["name_ar"]), state.get(str(e["state"]), ""), actor.get(str(e["actor"]), ""),
+                     when, f"{prec.get(str(e['date_precision']), '')}، {basis_l.get(str(e['date_basis']), '')}",
+                     _txt(e["note_ar"]), _cite(e)])
+    out["base_events"] = _table(["المحافظة", "القاعدة", "الحالة", "القوات", "التاريخ", "دقة التاريخ", "ملاحظة", "المصدر"],
+                                rows, [10, 13, 12, 11, 11, 10, 22, 11])
+
+    # attacks
+    at = tables["attacks"].set_index("attack_id")
+    chron = A.chronology(tables["attacks"], bases)
+    ek, weapon, pk = L("attacks", "event_kind"), L("attacks", "weapon"), L("attacks", "perpetrator_kind")
+    rows = []
+    for _, c in chron.iterrows():
+        a = at.loc[c["attack_id"]]
+        when = fperiod(a["date"], a["date_end"], a["date_precision"])
+        perp = _txt(a["perpetrator_ar"]) or pk.get(str(a["perpetrator_kind"]), "")
+        proj = "" if _isna(a["projectiles"]) else ("نحو " if bool(a["projectiles_approximate"]) else "") + num(a["projectiles"])
+        rows.append([when, ek.get(str(a["event_kind"]), ""), _txt(c["target_ar"]), perp,
+                     weapon.get(str(a["weapon"]), ""), proj,
+                     "" if _isna(a["killed"]) else num(a["killed"]),
+                     "" if _isna(a["injured"]) else num(a["injured"]),
+                     _txt(a["casualty_note_ar"]), _cite({"source_id": a["source_id"], "paragraph": a["paragraph"]})])
+    out["attacks"] = _table(["التاريخ", "النوع", "الهدف", "المنفّذ", "السلاح", "المقذوفات", "القتلى", "الجرحى",
+                             "الإصابات كما وردت", "المصدر"], rows, [11, 8, 11, 13, 9, 8, 6, 6, 17, 11])
+
+    # milestones
+    ms = tables["milestones"].sort_values(["date", "milestone_id"])
+    mk = L("milestones", "kind")
+    rows = []
+    for _, m in ms.iterrows():
+        when = fperiod(m["date"], m["date_end"], m["date_precision"])
+        if str(m["date_basis"]) == "inferred":
+            when += " (مستنتج)"
+        rows.append([when, _txt(m["title_ar"]), _txt(m["actor_ar"]), mk.get(str(m["kind"]), ""), _cite(m)])
+    out["milestones"] = _table(["التاريخ", "المحطة", "الجهة", "النوع", "المصدر"], rows, [18, 42, 18, 11, 11])
+
+    # conflicts: claims side by side
+    dis = S.disagreements(tables)
+    status = L("conflicts", "status")
+    parts = []
+    for cid, g in dis.groupby("conflict_id", sort=True):
+        first = g.iloc[0]
+        parts.append(f"### {md_escape(first['topic_ar'])} {{.unnumbered}}\n")
+        parts.append(f"{_txt(first['note_ar'])} (الحالة: {status.get(str(first['status']), _txt(first['status']))}؛ "
+                     f"المعرّف {md_escape(cid)}).\n")
+        header = [""] + [f"الرواية {i}" for i in range(1, len(g) + 1)]
+        rows = [
+            ["ما يقوله المصدر"] + [_txt(r["claim_ar"]) for _, r in g.iterrows()],
+            ["المصدر"] + [f"{names.get(str(r['source_id']), md_escape(r['source_id']))}، الفقرة {md_escape(r['paragraph'])}"
+                          for _, r in g.iterrows()],
+            ["تاريخ المصدر"] + [fdate(r["published"], r["published_precision"]) for _, r in g.iterrows()],
+        ]
+        parts.append(_table(header, rows, [16] + [42] * len(g)))
+    out["conflicts"] = "\n".join(parts)
+
+    # sources
+    src = tables["sources"].sort_values("source_id")
+    ob, db, dp = L("sources", "outlet_basis"), L("sources", "date_basis"), L("sources", "date_precision")
+    cov = S.coverage(tables)
+    rows, reasons = [], []
+    for _, s in src.iterrows():
+        outlet = _txt(s["outlet_ar"]) or "غير معروفة"
+        if not _isna(s["outlet_en"]):
+            outlet += f" ({ltr(md_escape(s['outlet_en']))})"
+        window = fperiod(s["date_earliest"], s["date_latest"], "day")
+        facts = num(cov.loc[s["source_id"], "total"]) if s["source_id"] in cov.index else "0"
+        rows.append([md_escape(s["source_id"]), outlet, ob.get(str(s["outlet_basis"]), ""),
+                     fdate(s["published"], s["date_precision"]), f"{db.get(str(s['date_basis']), '')}، بدقة {dp.get(str(s['date_precision']), '')}",
+                     window, num(s["paragraphs"]), facts])
+        reasons.append(f"- **{md_escape(s['source_id'])}** ({_txt(s['outlet_ar']) or 'ناشره مجهول'})، قرينة الناشر:\n\n"
+                       f"  ::: {{lang=\"en\" dir=\"ltr\"}}\n  {md_escape(s['outlet_reason'])}\n  :::\n\n"
+                       f"  قرينة التاريخ:\n\n"
+                       f"  ::: {{lang=\"en\" dir=\"ltr\"}}\n  {md_escape(s['date_reason'])}\n  :::\n")
+    out["sources"] = _table(["المعرّف", "الناشر", "معرفة الناشر", "تاريخ النشر", "معرفة التاريخ",
+                             "المدى الذي تسمح به القرائن", "الفقرات", "الوقائع المسندة إليه"], rows,
+                            [8, 17, 10, 12, 13, 22, 8, 10])
+    out["source_reasons"] = "\n".join(reasons) + "\n"
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# fonts for the HTML page
+
+_LATIN_RANGES = [(0x20, 0x7E), (0xA0, 0x17F), (0x2010, 0x2027), (0x2030, 0x205E), (0x20AC, 0x20AC), (0x2212, 0x2212)]
+
+
+def _font_data(path: Path, subset_latin: bool) -> bytes:
+    data = path.read_bytes()
+    if not subset_latin:
+        return data
+    try:
+        from fontTools import subset
+        from fontTools.ttLib import TTFont
+    except ImportError:  # pragma: no cover - fontTools comes with matplotlib
+        return data
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)  # reproducible bytes
+    options = subset.Options()
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6, 13, 14]  # keep the copyright and licence (OFL)
+    options.notdef_outline = True
+    sub = subset.Subsetter(options)
+    sub.populate(unicodes=[u for a, b in _LATIN_RANGES for u in range(a, b + 1)])
+    sub.subset(font)
+    buf = io.BytesIO()
+    font.save(buf, reorderTables=True)
+    return buf.getvalue()
+
+
+def font_css() -> str:
+    """@font-face rules with the bundled text fonts as data: URIs (Noto Sans cut to Latin)."""
+    from .arabic import FONT_DIR, FONT_FILES
+
+    faces = [("Noto Naskh Arabic", "text-regular", 400, False), ("Noto Naskh Arabic", "text-bold", 700, False),
+             ("Noto Sans", "latin-regular", 400, True), ("Noto Sans", "latin-bold", 700, True)]
+    css = ["/* Generated by analysis.report: the bundled fonts (SIL OFL 1.1), embedded. */"]
+    for family, role, weight, latin in faces:
+        path = FONT_DIR / FONT_FILES[role]
+        if not path.is_file():
+            raise ReportError(f"Font file {path} is missing; the briefing needs the bundled fonts in {FONT_DIR}.")
+        b64 = base64.b64encode(_font_data(path, latin)).decode("ascii")
+        css.append(f'@font-face {{ font-family: "{family}"; font-style: normal; font-weight: {weight}; '
+                   f'font-display: swap; src: url("data:font/ttf;base64,{b64}") format("truetype"); }}')
+    return "\n".join(css) + "\n"
+
+
+# --------------------------------------------------------------------------------------------
+# generate: the files Quarto (or the built-in engine) reads
+
+
+def _write(path: Path, text: str | bytes) -> None:
+    """Write atomically: a temp file in the same directory, then os.replace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _figure_files(figures_dir: Path) -> dict[str, Path]:
+    out, missing = {}, []
+    for name in FIGURES:
+        p = figures_dir / f"{name}.svg"
+        (out.__setitem__(name, p) if p.is_file() else missing.append(p.name))
+    if missing:
+        raise ReportError(f"Figures {', '.join(missing)} are missing in {figures_dir}; "
+                          f"run `python -m analysis figures --out {figures_dir}` first.")
+    return out
+
+
+def generate(data_dir=None, project_dir=None, figures_dir=None) -> list[Path]:
+    """Write ``_variables.yml``, ``_generated/*.md``, ``_generated/fonts.css`` and
+    ``_generated/figures/*.svg`` into the Quarto project (default: report/)."""
+    import yaml
+
+    from .data import load
+
+    project = Path(project_dir) if project_dir is not None else REPORT_DIR
+    figures = _figure_files(Path(figures_dir) if figures_dir is not None else FIGURES_DIR)
+    tables = load(data_dir)
+    written = []
+    values = variables(tables, data_dir)
+    p = project / "_variables.yml"
+    _write(p, "# Generated by analysis.report from the data: do not edit.\n"
+              + yaml.safe_dump(values, allow_unicode=True, sort_keys=True, width=10**6))
+    written.append(p)
+    gen = project / "_generated"
+    for name, text in generated_markdown(tables).items():
+        p = gen / f"{name}.md"
+        _write(p, text)
+        written.append(p)
+    p = gen / "fonts.css"
+    _write(p, font_css())
+    written.append(p)
+    for name, src in figures.items():
+        p = gen / "figures" / src.name
+        _write(p, src.read_bytes())
+        written.append(p)
+    return written
+
+
+# --------------------------------------------------------------------------------------------
+# the built-in engine
+
+_SHORTCODE = re.compile(r"\{\{<\s*(var|include)\s+([^\s>]+)\s*>\}\}")
+
+
+def expand_shortcodes(text: str, base: Path, values: dict, _depth: int = 0) -> str:
+    """Expand Quarto's ``var`` and ``include`` shortcodes as Quarto does (values are markdown)."""
+    if _depth > 8:
+        raise ReportError("Includes nest too deeply (a cycle?).")
+
+    def lookup(key: str) -> str:
+        node = values
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise ReportError(f"Variable {key!r} is not defined in _variables.yml.")
+            node = node[part]
+        return str(node)
+
+    def sub(m: re.Match) -> str:
+        kind, arg = m.group(1), m.group(2).strip("\"'")
+        if kind == "var":
+            return lookup(arg)
+        path = (base / arg).resolve()
+        if not path.is_file():
+            raise ReportError(f"Included file {arg} not found in {base}.")
+        return expand_shortcodes(path.read_text(encoding="utf-8"), path.parent, values, _depth + 1).rstrip("\n")
+
+    return _SHORTCODE.sub(sub, text)
+
+
+def _pandoc() -> str:
+    try:
+        import pypandoc
+        path = pypandoc.get_pandoc_path()
+    except (ImportError, OSError) as err:
+        raise ReportError(f"pandoc is not available ({err}); install pypandoc-binary.") from None
+    return str(path)
+
+
+def _typst():
+    try:
+        import typst
+    except ImportError:
+        raise ReportError("typst is not available; install the `typst` Python package.") from None
+    return typst
+
+
+def _check_fonts() -> Path:
+    from .arabic import FONT_DIR, FONT_FILES
+
+    for name in FONT_FILES.values():
+        if not (FONT_DIR / name).is_file():
+            raise ReportError(f"Font file {FONT_DIR / name} is missing; the briefing needs the bundled fonts.")
+    return FONT_DIR
+
+
+def _run(cmd: list[str], cwd: Path) -> None:
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        msg = [m.strip() for m in (proc.stderr or proc.stdout).strip().splitlines() if m.strip()]
+        raise ReportError(f"{Path(cmd[0]).name} failed: {' '.join(msg[:2]) if msg else 'exit status ' + str(proc.returncode)}")
+
+
+def _metadata(stage: Path) -> dict:
+    """Document metadata for pandoc: _quarto.yml's top-level keys (Quarto's project and format
+    settings aside, but the HTML/typst `toc-title`) merged under the .qmd's own front matter."""
+    import yaml
+
+    conf = yaml.safe_load((stage / "_quarto.yml").read_text(encoding="utf-8")) or {}
+    meta = {k: v for k, v in conf.items() if k not in ("project", "format")}
+    return meta
+
+
+def _stage(project: Path, stage: Path) -> None:
+    for pattern in PROJECT_GLOBS:
+        for p in sorted(project.glob(pattern)):
+            shutil.copy2(p, stage / p.name)
+    if not (stage / f"{DOCUMENT}.qmd").is_file():
+        raise ReportError(f"{project / (DOCUMENT + '.qmd')} not found; is {project} the report project?")
+
+
+def _builtin(stage: Path, outputs: dict[str, Path], timestamp: int) -> None:
+    import yaml
+
+    pandoc = _pandoc()
+    typst = _typst() if "pdf" in outputs else None
+    fonts = _check_fonts()
+    values = yaml.safe_load((stage / "_variables.yml").read_text(encoding="utf-8"))
+    source = (stage / f"{DOCUMENT}.qmd").read_text(encoding="utf-8")
+    (stage / f"{DOCUMENT}.md").write_text(expand_shortcodes(source, stage, values), encoding="utf-8")
+    (stage / "_meta.yml").write_text(yaml.safe_dump(_metadata(stage), allow_unicode=True), encoding="utf-8")
+    (stage / "_pandoc").mkdir(exist_ok=True)
+    common = [pandoc, f"{DOCUMENT}.md", "--from=markdown", "--standalone", "--metadata-file=_meta.yml",
+              f"--lua-filter={TEMPLATE_DIR / 'crossref.lua'}", "--data-dir=_pandoc", "--resource-path=."]
+    if "html" in outputs:
+        css = ["_generated/fonts.css"] + [p.name for p in sorted(stage.glob("*.css"))]
+        _run(common + ["--to=html5", f"--template={TEMPLATE_DIR / 'briefing.html'}", "--embed-resources",
+                       "--toc", "--toc-depth=2", "--wrap=none", "--strip-comments"]
+             + [f"--css={c}" for c in css] + [f"--output={outputs['html']}"], stage)
+    if typst is not None:
+        typ = stage / f"{DOCUMENT}.typ"
+        _run(common + ["--to=typst", f"--template={TEMPLATE_DIR / 'briefing.typ'}", "--wrap=none",
+                       f"--output={typ}"], stage)
+        try:
+            import warnings
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                typst.compile(str(typ), output=str(outputs["pdf"]), root=str(stage), font_paths=[str(fonts)],
+                              ignore_system_fonts=True, timestamp=timestamp)
+        except Exception as err:  # typst.TypstError and friends
+            first = str(getattr(err, "message", err)).strip().splitlines()
+            raise ReportError(f"typst failed: {first[0] if first else err}") from None
+
+
+def _quarto(quarto: str, stage: Path, outputs: dict[str, Path], timestamp: int) -> None:
+    env = dict(os.environ, **{STAGED_ENV: "1", "SOURCE_DATE_EPOCH": str(timestamp)})
+    for fmt, out in outputs.items():
+        to = "typst" if fmt == "pdf" else "html"
+        proc = subprocess.run([quarto, "render", f"{DOCUMENT}.qmd", "--to", to], cwd=stage, env=env,
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            msg = (proc.stderr or proc.stdout).strip().splitlines()
+            raise ReportError(f"quarto render failed: {msg[-1] if msg else proc.returncode}")
+        made = stage / "_output" / f"{DOCUMENT}.{fmt}"
+        if not made.is_file():
+            raise ReportError(f"quarto render did not produce {made.name}.")
+        shutil.copyfile(made, out)
+
+
+def render(data_dir=None, out_dir="report/_output", engine: str = "auto", *, figures_dir=None,
+           formats=("pdf", "html"), project_dir=None) -> list[Path]:
+    """Build the briefing; return the written paths (briefing.pdf, briefing.html).
+
+    engine: "auto" (Quarto when on PATH, else built-in), "quarto" or "builtin".  The project
+    (report/) is copied to a staging directory, generated files are written there, and each
+    output replaces the previous one only once every output has been built.
+    """
+    from .data import load
+
+    if engine not in ("auto", "quarto", "builtin"):
+        raise ReportError(f"Unknown engine {engine!r}: use auto, quarto or builtin.")
+    formats = tuple(formats)
+    if not formats or any(f not in ("pdf", "html") for f in formats):
+        raise ReportError(f"formats must be a non-empty subset of ('pdf', 'html'), not {formats!r}.")
+    quarto = shutil.which("quarto")
+    if engine == "quarto" and quarto is None:
+        raise ReportError("Quarto was requested (--engine quarto) but `quarto` is not on PATH.")
+    if engine == "auto":
+        engine = "quarto" if quarto else "builtin"
+        reason = f"({quarto})" if quarto else "(quarto not found)"
+        print(f"engine: {engine} {reason}", file=sys.stderr)
+    project = Path(project_dir) if project_dir is not None else REPORT_DIR
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    if engine == "builtin":  # fail early, before any work, when a tool is missing
+        _pandoc()
+        if "pdf" in formats:
+            _typst()
+        _check_fonts()
+    timestamp = build_timestamp(load(data_dir))
+    with tempfile.TemporaryDirectory(prefix="briefing-") as tmp:
+        stage = Path(tmp) / "report"
+        stage.mkdir()
+        _stage(project, stage)
+        generate(data_dir, stage, figures_dir)
+        built = {fmt: Path(tmp) / f"{DOCUMENT}.{fmt}" for fmt in formats}
+        if engine == "builtin":
+            _builtin(stage, built, timestamp)
+        else:
+            _quarto(quarto, stage, built, timestamp)
+        temps = {}
+        try:
+            for fmt, path in built.items():
+                if not path.is_file() or path.stat().st_size == 0:
+                    raise ReportError(f"The {fmt} output was not produced.")
+                fd, t = tempfile.mkstemp(prefix=f".{DOCUMENT}.{fmt}.", suffix=".tmp", dir=out)
+                os.close(fd)
+                os.chmod(t, 0o644)
+                shutil.copyfile(path, t)
+                temps[fmt] = t
+            results = []
+            for fmt, t in temps.items():
+                final = out / f"{DOCUMENT}.{fmt}"
+                os.replace(t, final)
+                results.append(final)
+        finally:
+            for t in temps.values():
+                Path(t).unlink(missing_ok=True)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m analysis.report [generate] [--data DIR] [--project DIR] [--figures DIR]`:
+    write the generated files into the Quarto project (report/), for `quarto render report/`."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m analysis.report", description=main.__doc__)
+    parser.add_argument("command", nargs="?", default="generate", choices=["generate"])
+    parser.add_argument("--data")
+    parser.add_argument("--project")
+    parser.add_argument("--figures")
+    args = parser.parse_args(argv)
+    try:
+        for p in generate(args.data, args.project, args.figures):
+            print(p)
+    except ReportError as err:
+        print(err, file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+--[[
+crossref.lua: the part of Quarto's cross-referencing that briefing.qmd uses, for the
+built-in engine (plain pandoc), in every output format.
+
+* Figures `![cap](path){#fig-x fig-alt="..."}` and tables with a caption `: cap {#tbl-x}`
+  are numbered in document order; the caption gets "<title> N<delim> " in front.
+* `@fig-x` / `@tbl-x` (parsed by pandoc as citations) become links "<prefix> N".
+* `fig-alt` becomes the image's alt text.
+* Level-2 headings (the briefing's sections) are numbered unless `.unnumbered`.
+* For HTML, tables are wrapped in `<div class="table-wrap">` so a wide table scrolls
+  inside its box instead of widening the page.
+
+Titles and prefixes come from the `crossref` metadata (Quarto's keys: fig-title, tbl-title,
+fig-prefix, tbl-prefix, title-delim), so _quarto.yml stays the single place for them.
+Numbers are wrapped in Unicode isolates (LRI ... PDI) so right-to-left text cannot reorder
+them.
+]]
+
+local LRI, PDI = "\u{2066}", "\u{2069}"
+local NBSP = "\u{00A0}"
+
+local function meta_str(meta, key, default)
+  local cr = meta.crossref
+  if cr and cr[key] ~= nil then
+    return pandoc.utils.stringify(cr[key])
+  end
+  return default
+end
+
+local function caption_prefix(title, n, delim)
+  return { pandoc.Str(title .. NBSP .. LRI .. tostring(n) .. PDI .. delim), pandoc.Space() }
+end
+
+function Pandoc(doc)
+  local meta = doc.meta
+  local kinds = {
+    fig = { title = meta_str(meta, "fig-title", "Figure"), prefix = meta_str(meta, "fig-prefix", "Figure") },
+    tbl = { title = meta_str(meta, "tbl-title", "Table"), prefix = meta_str(meta, "tbl-prefix", "Table") },
+  }
+  local delim = meta_str(meta, "title-delim", ":")
+  local counters = { fig = 0, tbl = 0 }
+  local numbers = {}
+  local section = 0
+  local is_html = FORMAT:match("html") ~= nil
+
+  local function register(id)
+    local kind = id:match("^(%a+)%-")
+    if kind and kinds[kind] then
+      if numbers[id] then
+        error("crossref: duplicate label " .. id)
+      end
+      counters[kind] = counters[kind] + 1
+      numbers[id] = { kind = kind, n = counters[kind] }
+      return numbers[id]
+    end
+  end
+
+  -- pass 1: number figures, tables and sections, in document order
+  doc = doc:walk({
+    traverse = "topdown",
+    Header = function(h)
+      if h.level == 2 and not h.classes:includes("unnumbered") then
+        section = section + 1
+        local num = pandoc.Span({ pandoc.Str(LRI .. tostring(section) .. PDI) }, { class = "header-section-number" })
+        h.content = pandoc.List({ num, pandoc.Space() }) .. h.content
+        return h
+      end
+    end,
+    Figure = function(fig)
+      local entry = fig.identifier ~= "" and register(fig.identifier)
+      fig = fig:walk({
+        Image = function(img)
+          local alt = img.attributes["fig-alt"]
+          if alt then
+            img.caption = { pandoc.Str(alt) }
+            img.attributes["fig-alt"] = nil
+          end
+          return img
+        end,
+      })
+      if entry then
+        local long = fig.caption.long
+        if #long > 0 and (long[1].t == "Plain" or long[1].t == "Para") then
+          long[1].content = pandoc.List(caption_prefix(kinds.fig.title, entry.n, delim)) .. long[1].content
+        end
+        fig.caption.long = long
+      end
+      return fig
+    end,
+    Table = function(tbl)
+      local entry = tbl.identifier ~= "" and register(tbl.identifier)
+      if entry then
+        local long = tbl.caption.long
+        if #long > 0 then
+          long[1].content = pandoc.List(caption_prefix(kinds.tbl.title, entry.n, delim)) .. long[1].content
+          tbl.caption.long = long
+        end
+      end
+      if is_html then
+        return pandoc.Div({ tbl }, { class = "table-wrap" }), false
+      end
+      return tbl, false
+    end,
+  })
+
+  -- left-to-right blocks (English text) keep their direction and alignment in typst
+  if FORMAT:match("typst") then
+    doc = doc:walk({
+      Div = function(div)
+        local lang = div.attributes["lang"]
+        if div.attributes["dir"] == "ltr" or (lang and not lang:match("^ar")) then
+          local set = '#block(width: 100%)[#set text(dir: ltr' .. (lang and (', lang: "' .. lang .. '"') or "") .. ')\n#set align(left)\n#set par(justify: false)'
+          local out = pandoc.List({ pandoc.RawBlock("typst", set) })
+          out:extend(div.content)
+          out:insert(pandoc.RawBlock("typst", "]"))
+          return out
+        end
+      end,
+    })
+    -- the table of contents goes after the title block's facts (`.title-meta`)
+    if meta.toc and pandoc.utils.stringify(meta.toc) == "true" then
+      local title = meta["toc-title"] and pandoc.utils.stringify(meta["toc-title"]) or "Contents"
+      local raw = pandoc.RawBlock("typst", "#block(inset: (y: 4pt))[\n#set text(size: 9.5pt)\n"
+        .. "#outline(title: [" .. title .. "], depth: 2, indent: 0em)\n]")
+      local blocks, placed = pandoc.List(), false
+      for _, b in ipairs(doc.blocks) do
+        blocks:insert(b)
+        if not placed and b.t == "Div" and b.classes:includes("title-meta") then
+          blocks:insert(raw)
+          placed = true
+        end
+      end
+      if not placed then
+        blocks:insert(1, raw)
+      end
+      doc.blocks = blocks
+    end
+  end
+
+  -- pass 2: references
+  doc = doc:walk({
+    Cite = function(cite)
+      local out = pandoc.List()
+      for i, c in ipairs(cite.citations) do
+        local entry = numbers[c.id]
+        if not entry then
+          return nil -- not a cross-reference: leave it to pandoc
+        end
+        if i > 1 then
+          out:insert(pandoc.Str("، "))
+        end
+        local text = kinds[entry.kind].prefix .. NBSP .. LRI .. tostring(entry.n) .. PDI
+        out:insert(pandoc.Link({ pandoc.Str(text) }, "#" .. c.id, "", { class = "quarto-xref" }))
+      end
+      return out
+    end,
+  })
+  return doc
+end

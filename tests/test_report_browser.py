@@ -1,0 +1,206 @@
+"""The HTML briefing in a real browser (Debian chromium, headless), driven over the DevTools
+protocol with a small standard-library websocket client.
+
+At 390 px (phone) and 1280 px (desktop): the page loads with no console errors or exceptions,
+makes no network request (everything is embedded), decodes every image (naturalWidth > 0),
+and never scrolls sideways (scrollWidth <= innerWidth).  Full-page screenshots are saved to
+tests/artifacts/ for people to look at.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import socket
+import struct
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from test_report import build
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+WIDTHS = (390, 1280)
+
+pytestmark = pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK), reason=f"{CHROMIUM} is not installed (apt-get install chromium)")
+
+
+class DevTools:
+    """A minimal Chrome DevTools Protocol client (one page target, one websocket)."""
+
+    def __init__(self, ws_url: str):
+        host_port, path = ws_url.removeprefix("ws://").split("/", 1)
+        host, port = host_port.split(":")
+        self.sock = socket.create_connection((host, int(port)), timeout=60)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall((f"GET /{path} HTTP/1.1\r\nHost: {host_port}\r\nUpgrade: websocket\r\n"
+                           f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                raise ConnectionError("websocket handshake failed")
+            head += chunk
+        if b" 101 " not in head.split(b"\r\n", 1)[0]:
+            raise ConnectionError(head.decode(errors="replace"))
+        self.buf = head.split(b"\r\n\r\n", 1)[1]
+        self.next_id = 0
+        self.events: list[dict] = []
+
+    def _recv_exact(self, n: int) -> bytes:
+        while len(self.buf) < n:
+            chunk = self.sock.recv(1 << 20)
+            if not chunk:
+                raise ConnectionError("websocket closed")
+            self.buf += chunk
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+    def _send(self, text: str) -> None:
+        data = text.encode()
+        mask = os.urandom(4)
+        n = len(data)
+        head = bytes([0x81])
+        if n < 126:
+            head += bytes([0x80 | n])
+        elif n < 1 << 16:
+            head += bytes([0x80 | 126]) + struct.pack(">H", n)
+        else:
+            head += bytes([0x80 | 127]) + struct.pack(">Q", n)
+        self.sock.sendall(head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(data)))
+
+    def _recv_message(self) -> dict:
+        parts = []
+        while True:
+            b0, b1 = self._recv_exact(2)
+            n = b1 & 0x7F
+            if n == 126:
+                n = struct.unpack(">H", self._recv_exact(2))[0]
+            elif n == 127:
+                n = struct.unpack(">Q", self._recv_exact(8))[0]
+            payload = self._recv_exact(n)
+            opcode = b0 & 0x0F
+            if opcode == 0x8:
+                raise ConnectionError("websocket closed by the browser")
+            if opcode in (0x9, 0xA):  # ping/pong: ignore
+                continue
+            parts.append(payload)
+            if b0 & 0x80:
+                return json.loads(b"".join(parts))
+
+    def call(self, method: str, **params) -> dict:
+        self.next_id += 1
+        mid = self.next_id
+        self._send(json.dumps({"id": mid, "method": method, "params": params}))
+        while True:
+            msg = self._recv_message()
+            if msg.get("id") == mid:
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error']}")
+                return msg.get("result", {})
+            if "method" in msg:
+                self.events.append(msg)
+
+    def wait_for(self, event: str, timeout: float = 30) -> dict:
+        end = time.monotonic() + timeout
+        for i, msg in enumerate(self.events):
+            if msg["method"] == event:
+                return self.events.pop(i)
+        while time.monotonic() < end:
+            msg = self._recv_message()
+            if msg.get("method") == event:
+                return msg
+            if "method" in msg:
+                self.events.append(msg)
+        raise TimeoutError(event)
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    proc = subprocess.Popen(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run", "--disable-sync", "--hide-scrollbars",
+         "--remote-debugging-port=0", f"--user-data-dir={profile}", "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        port_file = profile / "DevToolsActivePort"
+        end = time.monotonic() + 30
+        while not port_file.exists() or not port_file.read_text().strip():
+            if time.monotonic() > end or proc.poll() is not None:
+                pytest.fail("chromium did not start (no DevToolsActivePort)")
+            time.sleep(0.1)
+        port = int(port_file.read_text().split()[0])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
+            pages = [t for t in json.load(r) if t["type"] == "page"]
+        tools = DevTools(pages[0]["webSocketDebuggerUrl"])
+        yield tools
+        tools.close()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+PROBE = """(() => {
+  const imgs = [...document.images];
+  return JSON.stringify({
+    images: imgs.length,
+    undecoded: imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.alt.slice(0, 40)),
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+    dir: document.documentElement.dir,
+    lang: document.documentElement.lang,
+    bodyDirection: getComputedStyle(document.body).direction,
+    thAlign: [...document.querySelectorAll('th, td')].slice(0, 50).map(c => getComputedStyle(c).textAlign)
+      .filter(a => !['right', 'start'].includes(a)),
+    fonts: [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family),
+    height: document.documentElement.scrollHeight,
+  });
+})()"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_page_in_chromium(browser, tmp_path_factory, width):
+    html = build(tmp_path_factory)["html"]
+    b = browser
+    b.events.clear()
+    for domain in ("Page", "Runtime", "Log", "Network"):
+        b.call(f"{domain}.enable")
+    b.call("Emulation.setDeviceMetricsOverride", width=width, height=900, deviceScaleFactor=1, mobile=width < 600)
+    b.call("Page.navigate", url=html.as_uri())
+    b.wait_for("Page.loadEventFired")
+    b.call("Runtime.evaluate", expression="document.fonts.ready.then(() => true)", awaitPromise=True)
+    result = json.loads(b.call("Runtime.evaluate", expression=PROBE, returnByValue=True)["result"]["value"])
+
+    # screenshot of the whole page, for people to look at
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = b.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
+                  clip={"x": 0, "y": 0, "width": width, "height": min(result["height"], 16000), "scale": 1})
+    (ARTIFACTS / f"briefing-{width}.png").write_bytes(base64.b64decode(shot["data"]))
+    b.call("Emulation.clearDeviceMetricsOverride")
+
+    errors = [e for e in b.events if e["method"] == "Runtime.exceptionThrown"
+              or (e["method"] == "Runtime.consoleAPICalled" and e["params"]["type"] in ("error", "assert"))
+              or (e["method"] == "Log.entryAdded" and e["params"]["entry"]["level"] == "error")]
+    requests = [e["params"]["request"]["url"] for e in b.events if e["method"] == "Network.requestWillBeSent"]
+    external = [u for u in requests if not (u.startswith("file:") or u.startswith("data:"))]
+
+    assert not errors, errors
+    assert not external, external
+    assert result["innerWidth"] == width
+    assert result["dir"] == "rtl" and result["lang"] == "ar" and result["bodyDirection"] == "rtl"
+    assert result["images"] >= 4 and not result["undecoded"], result
+    assert result["scrollWidth"] <= result["innerWidth"], result
+    assert not result["thAlign"], result["thAlign"]
+    assert "Noto Naskh Arabic" in result["fonts"], result["fonts"]
