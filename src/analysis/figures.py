@@ -1,0 +1,1029 @@
+"""The report's figures, in Arabic (default) or English, drawn from the curated tables.
+
+Each `plot_*` function is shaped like seaborn's: it takes the data (default: `analysis.load()`;
+a `Tables` or a plain dict of DataFrames also works, so a modified table can be passed), an
+optional `ax` to draw into, and `lang`; it returns the Axes and never saves.  Drawing happens
+inside `arabic.style(lang)`, so global rcParams are never changed; every Arabic string goes
+through `arabic.label()` so it is drawn joined and right-to-left on any matplotlib.
+
+`write_all()` renders every figure of `FIGURES` to SVG, PNG and PDF, byte-for-byte
+reproducibly and atomically.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+import textwrap
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import matplotlib.dates as mdates  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Patch, Rectangle  # noqa: E402
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator  # noqa: E402
+
+from . import arabic, attacks as _attacks, bases as _bases, sources as _sources, troops as _troops  # noqa: E402
+
+__all__ = [
+    "plot_troops", "plot_bases", "plot_attacks", "plot_attacks_per_year", "plot_sources",
+    "FIGURES", "FIGSIZE", "write_all", "FORMATS",
+]
+
+#: Figure size in inches for the report (16 cm text width).
+FIGSIZE: dict[str, tuple[float, float]] = {
+    "troops": (6.3, 4.3),
+    "bases": (6.3, 4.9),
+    "attacks": (6.3, 6.2),
+    "sources": (6.3, 5.6),
+}
+FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
+PNG_DPI = 200
+
+INK = "#222222"
+MUTED = "#6b6b6b"
+GRID = "#e4e4e4"
+COUNTED_COLORS = {"us": "#1f5a96", "coalition": "#d9822b", "foreign": "#4d9a5b"}
+COUNTED_MARKERS = {"us": "o", "coalition": "s", "foreign": "^"}
+STATE_COLORS = {
+    "presence": "#8fa9c4",
+    "iraqi_command": "#9fcfc4",
+    "combat_withdrawing": "#e8a25c",
+    "combat_withdrawn": "#c2662d",
+    "advisers_only": "#b7a3d1",
+    "contractors_evacuated": "#8c6d46",
+    "still_present": "#c8312f",
+    "handed_over": "#2e7d4f",
+    "fully_withdrawn": "#1b1b1b",
+}
+STATE_MARKERS = {"handed_over": "v", "fully_withdrawn": "X", "combat_withdrawn": "d"}
+WEAPON_MARKERS = {"rockets": "o", "ballistic_missiles": "^", "rockets_and_drones": "D", "unknown": "P"}
+PERPETRATOR_COLORS = {"state": "#b2182b", "militia": "#e08214", "unknown": "#7f7f7f"}
+CLAIM_COLORS = ("#1f5a96", "#c8312f", "#4d9a5b", "#8c6d46")
+
+#: Short display titles for milestones marked on the figures (presentation copy; other
+#: milestones fall back to their kind's label from the descriptor).
+MILESTONE_SHORT: dict[str, dict[str, str]] = {
+    "M07": {"ar": "مقتل سليماني", "en": "Soleimani killed"},
+    "M08": {"ar": "البرلمان يصوّت على إخراج القوات", "en": "Parliament votes forces out"},
+    "M19": {"ar": "نهاية المهمة القتالية", "en": "End of combat mission"},
+    "M25": {"ar": "اكتمال الانسحاب من العراق الاتحادي", "en": "Withdrawal from federal Iraq complete"},
+}
+
+#: Interface copy, per language.
+TEXT: dict[str, dict[str, str]] = {
+    "ar": {
+        "troops_title": "أعداد القوات الأميركية والأجنبية في العراق",
+        "troops_sub": "من ذروة {peak} جندي إلى {last} في {area} ({year})",
+        "troops_y": "عدد الجنود",
+        "peak": "الذروة: {count} جندي\nفي سنة ما بين {start} و{end}\n(خارج مقياس المحور)",
+        "approx": "عدد تقريبي («نحو»)",
+        "about": "نحو {n}",
+        "target_suffix": "{n} (هدف)",
+        "conflict": "خلاف بين المصادر:\n{topic}",
+        "bases_title": "تسليم القواعد وانسحاب القوات منها",
+        "bases_sub": "قواعد سُلّمت أو انسحبت منها القوات: {n} — ما زالت القوات في: {names}",
+        "undated": "{state} (التاريخ غير مذكور)",
+        "no_events": "لا أحداث مؤرّخة في المصادر",
+        "province_na": "المحافظة غير مذكورة",
+        "uncertain_start": "بداية تُعرف بالسنة أو الشهر فقط",
+        "open": "لا معلومات لاحقة",
+        "attacks_title": "الهجمات على القواعد التي تستضيف قوات أميركية وقوات التحالف",
+        "attacks_sub": "حجم العلامة بحسب عدد الإصابات؛ الخطوط المظللة سلاسل هجمات",
+        "undated_series": "مرات عدة حتى {date} (التواريخ غير مذكورة)",
+        "killed": "قتلى: {n}",
+        "injured": "جرحى: {n}",
+        "approx_suffix": " تقريباً",
+        "weapon": "السلاح",
+        "perpetrator": "المنفّذ",
+        "per_year_title": "الهجمات في كل سنة",
+        "per_year_y": "عدد الهجمات",
+        "undated_bar": "غير مؤرّخة",
+        "casualties_k": "قتلى {n}",
+        "casualties_i": "جرحى {n}",
+        "sources_title": "ما تؤكده المصادر وما تختلف فيه",
+        "sources_sub": "وقائع وثّقها أكثر من مصدر، ونقاط الخلاف بين المصادر بقيمة كل مصدر",
+        "agree": "وقائع يؤكدها أكثر من مصدر",
+        "disagree": "نقاط خلاف بين المصادر",
+        "primary": "المصدر الأساسي للواقعة",
+        "further": "مصدر إضافي يؤكدها",
+        "claim": "قيمة يذكرها المصدر في نقطة خلاف",
+        "outlet_unknown": "ناشر مجهول",
+        "inferred_mark": "*",
+        "inferred_note": "* الناشر أو التاريخ مستنتج من النص",
+        "source_note": "المصدر: خمسة مقالات إخبارية عربية (2021-2026)، جداول مشروع التحليل",
+        "attack_on": "هجوم على {target}",
+        "series_on": "هجمات على {target}",
+    },
+    "en": {
+        "troops_title": "US and foreign troops in Iraq",
+        "troops_sub": "From a peak of {peak} troops to {last} in {area} ({year})",
+        "troops_y": "Troops",
+        "peak": "Peak: {count} troops\nin a year between {start} and {end}\n(off the axis scale)",
+        "approx": "Approximate count ('about')",
+        "about": "about {n}",
+        "target_suffix": "{n} (target)",
+        "conflict": "Sources disagree:\n{topic}",
+        "bases_title": "Bases handed over and withdrawn from",
+        "bases_sub": "Bases handed over or fully withdrawn from: {n} — forces still at: {names}",
+        "undated": "{state} (date not stated)",
+        "no_events": "No dated events in the sources",
+        "province_na": "Province not stated",
+        "uncertain_start": "Start known to the year or month only",
+        "open": "No later information",
+        "attacks_title": "Attacks on bases hosting US and coalition forces",
+        "attacks_sub": "Marker size by casualties; shaded bars are series of attacks",
+        "undated_series": "Several times up to {date} (dates not given)",
+        "killed": "killed: {n}",
+        "injured": "injured: {n}",
+        "approx_suffix": " (approx.)",
+        "weapon": "Weapon",
+        "perpetrator": "Perpetrator",
+        "per_year_title": "Attacks per year",
+        "per_year_y": "Attacks",
+        "undated_bar": "Undated",
+        "casualties_k": "killed {n}",
+        "casualties_i": "injured {n}",
+        "sources_title": "What the sources confirm and where they disagree",
+        "sources_sub": "Facts documented by more than one source, and each source's value where they disagree",
+        "agree": "Facts confirmed by several sources",
+        "disagree": "Where sources disagree",
+        "primary": "Primary source of the fact",
+        "further": "Further source confirming it",
+        "claim": "Value a source gives on a disputed point",
+        "outlet_unknown": "Unknown outlet",
+        "inferred_mark": "*",
+        "inferred_note": "* outlet or date inferred from the text",
+        "source_note": "Source: five Arabic news articles (2021-2026), analysis project tables",
+        "attack_on": "Attack on {target}",
+        "series_on": "Attacks on {target}",
+    },
+}
+UNITS = {"km": {"ar": "كم", "en": "km"}, "bases": {"ar": "قاعدة", "en": "bases"}}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in ("ar", "en"):
+        raise ValueError(f"lang must be 'ar' or 'en', not {lang!r}")
+
+
+def _tables(data):
+    """`data` as a mapping of tables: None loads the package data; a Tables or dict is used as is."""
+    if data is None:
+        from .data import load
+
+        return load()
+    if isinstance(data, Mapping):
+        return data
+    raise TypeError(f"data must be None, Tables or a dict of DataFrames, not {type(data).__name__}")
+
+
+def _package(tables):
+    package = getattr(tables, "package", None)
+    if package is None:
+        from .data import Package
+
+        package = Package.at()
+    return package
+
+
+def _t(text: str, lang: str) -> str:
+    """A string ready to draw: shaped/reordered for Arabic as the running matplotlib needs."""
+    return arabic.label(text) if lang == "ar" else text
+
+
+def _copy(key: str, lang: str, **kw) -> str:
+    return TEXT[lang][key].format(**kw)
+
+
+def _num(n) -> str:
+    return f"{int(n):,}"
+
+
+def _date_text(value, precision: str, lang: str) -> str:
+    if precision not in ("day", "month", "year"):
+        precision = "year"
+    return arabic.format_date(pd.Timestamp(value), precision, lang=lang)
+
+
+def _x(value) -> float:
+    """A date as a matplotlib date number."""
+    return float(mdates.date2num(pd.Timestamp(value).to_pydatetime()))
+
+
+def _col(frame, name, lang):
+    return frame[f"{name}_{lang}"]
+
+
+def _new_axes(ax, name: str):
+    if ax is None:
+        fig = plt.figure(figsize=FIGSIZE[name], layout="constrained")
+        ax = fig.add_subplot()
+    return ax
+
+
+def _frame_axes(ax, lang: str, *, ygrid: bool = True) -> None:
+    """Newsroom look: no box, light grid, y axis on the reader's starting side."""
+    for side in ("top", "left", "right"):
+        ax.spines[side].set_visible(False)
+    ax.spines["bottom"].set_color(MUTED)
+    ax.tick_params(colors=INK, labelsize=7.5, length=3, color=MUTED)
+    if lang == "ar":
+        ax.yaxis.tick_right()
+        ax.yaxis.set_label_position("right")
+    if ygrid:
+        ax.grid(axis="y", color=GRID, linewidth=0.8)
+        ax.set_axisbelow(True)
+
+
+def _ls(lang: str) -> float:
+    """Line spacing for multi-line text: Noto Sans Arabic's line height is tall."""
+    return 0.85 if lang == "ar" else 1.15
+
+
+def _title(ax, title: str, subtitle: str | None, lang: str) -> None:
+    """Title on the reader's starting side; the subtitle hangs just below it."""
+    loc = "right" if lang == "ar" else "left"
+    t = ax.set_title(_t(title, lang), loc=loc, fontsize=11, fontweight="bold", color=INK,
+                     pad=26 if subtitle else 6)
+    if subtitle:
+        x = 1.0 if lang == "ar" else 0.0
+        ax.annotate(_t(subtitle, lang), xy=(x, 0.0), xycoords=t, xytext=(0, -3),
+                    textcoords="offset points", ha=arabic.align(lang), va="top", fontsize=8,
+                    color=MUTED, annotation_clip=False)
+
+
+def _legend(ax, handles, labels, lang: str, **kw):
+    kw.setdefault("fontsize", 7)
+    kw.setdefault("frameon", False)
+    if lang == "ar":
+        ncol = kw.get("ncol", 1)
+        if ncol > 1:  # read right to left: first column on the right (blank-padded grid)
+            rows = -(-len(handles) // ncol)
+            pad = rows * ncol - len(handles)
+            handles = list(handles) + [Line2D([], [], alpha=0)] * pad
+            labels = list(labels) + [""] * pad
+            cols = [list(range(c * rows, (c + 1) * rows)) for c in range(ncol)]
+            order = [i for col in reversed(cols) for i in col]
+            handles = [handles[i] for i in order]
+            labels = [labels[i] for i in order]
+        kw.setdefault("markerfirst", False)
+        kw.setdefault("alignment", "right")
+    return ax.legend(handles, [_t(s, lang) for s in labels], **kw)
+
+
+def _year_axis(ax, start, end, lang: str, step: int | None = None) -> None:
+    ax.set_xlim(_x(start), _x(end))
+    y0, y1 = pd.Timestamp(start).year, pd.Timestamp(end).year
+    if step is None:
+        span = y1 - y0
+        step = 1 if span <= 8 else 2 if span <= 14 else 3
+    first = y0 + (-y0 % step) if pd.Timestamp(start) > pd.Timestamp(year=y0, month=1, day=1) else y0
+    years = [y for y in range(first, y1 + 1, step) if _x(f"{y}-01-01") >= _x(start)]
+    ax.xaxis.set_major_locator(FixedLocator([_x(f"{y}-01-01") for y in years]))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: _t(str(mdates.num2date(v).year), lang)))
+    ax.xaxis.set_minor_locator(mdates.YearLocator())
+    ax.tick_params(axis="x", which="minor", length=1.5, color=MUTED)
+
+
+def _milestones(ax, tables, ids, lang: str, *, layout=None, fontsize: float = 6.5,
+                top: float = 0.995, step: float = 0.12) -> list:
+    """Vertical lines at milestones with short labels; ids given in one group share a line.
+
+    `layout`: one (side, level) per group: the label sits "left" or "right" of its line, at
+    `top - level * step` (axes fraction).  Default: alternate sides on one level.
+    """
+    ms = tables["milestones"]
+    labels = _package(tables).labels("milestones", "kind", lang)
+    out = []
+    for i, group in enumerate(ids):
+        group = (group,) if isinstance(group, str) else tuple(group)
+        rows = ms[ms["milestone_id"].astype("string").isin(group)]
+        if rows.empty:
+            continue
+        rows = rows.sort_values("date")
+        first = rows.iloc[0]
+        x = _x(first["date"])
+        texts = []
+        for _, r in rows.iterrows():
+            mid = str(r["milestone_id"])
+            short = MILESTONE_SHORT.get(mid, {}).get(lang) or labels.get(str(r["kind"]), mid)
+            texts.append(short)
+        span = rows["date"].min(), rows["date"].max()
+        prec = str(first["date_precision"])
+        if len(rows) > 1 and span[0].month == span[1].month and span[0].year == span[1].year:
+            when = _date_text(span[0], "month", lang)
+        else:
+            when = _date_text(span[0], prec, lang)
+        text = when + "\n" + "\n".join(texts)
+        ax.axvline(x, color=MUTED, linewidth=0.7, linestyle=(0, (2, 2)), zorder=1)
+        side, level = layout[i] if layout is not None and i < len(layout) else (
+            "left" if i % 2 == 0 else "right", 0)
+        y = top - level * step
+        ha = "right" if side == "left" else "left"
+        dx = -3 if side == "left" else 3
+        out.append(ax.annotate(_t(text, lang), xy=(x, y), xycoords=("data", "axes fraction"),
+                               xytext=(dx, 0), textcoords="offset points", ha=ha, va="top",
+                               fontsize=fontsize, color="#555555", linespacing=_ls(lang),
+                               multialignment=ha, zorder=4,
+                               bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.9)))
+    return out
+
+
+def _source_note(fig, lang: str) -> None:
+    x = 0.99 if lang == "ar" else 0.01
+    fig.text(x, 0.005, _t(TEXT[lang]["source_note"], lang), ha=arabic.align(lang), va="bottom",
+             fontsize=6, color=MUTED)
+
+
+# --------------------------------------------------------------------------- troops
+
+
+def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M08"), "M19", "M25"),
+                milestone_layout=(("left", 0), ("right", 0), ("left", 1)), **kwargs):
+    """Troop levels through time: US, coalition and all foreign forces.
+
+    Observed levels are solid steps with filled markers, announced targets dashed with hollow
+    markers, approximate counts half-filled and labelled "about".  A period far above the rest
+    (the 2003-2011 peak) is drawn as a band off the axis scale, so post-2014 detail stays
+    readable.  Milestones are vertical lines.  Extra kwargs go to the step lines.
+    """
+    _check_lang(lang)
+    tables = _tables(data)
+    pkg = _package(tables)
+    with arabic.style(lang):
+        ax = _new_axes(ax, "troops")
+        _frame_axes(ax, lang)
+        s = _troops.series(tables["troop_levels"])
+        counted_lbl = pkg.labels("troop_levels", "counted", lang)
+        kind_lbl = pkg.labels("troop_levels", "kind", lang)
+        area_lbl = pkg.labels("troop_levels", "area", lang)
+        counts = s["count"].astype(float)
+        # Off-scale: points far above everything else (more than 5x the next level).
+        ordered = np.sort(counts.unique())[::-1]
+        cap = None
+        for hi, lo in zip(ordered, ordered[1:]):
+            if lo > 0 and hi > 5 * lo:
+                cap = lo
+                break
+            if lo <= 0:
+                break
+        on_scale = counts if cap is None else counts[counts <= cap]
+        ymax = float(on_scale.max()) * 1.7 if len(on_scale) and on_scale.max() > 0 else 1.0
+        off = s[counts > cap] if cap is not None else s.iloc[0:0]
+
+        dates = pd.concat([s["date"], s["date_end"].dropna()])
+        x0 = pd.Timestamp(year=int(dates.min().year) - 1, month=7, day=1)
+        x1 = pd.Timestamp(year=int(dates.max().year) + 1, month=3, day=1)
+        _year_axis(ax, x0, x1, lang)
+        ax.set_ylim(0, ymax)
+        ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _t(_num(v), lang)))
+        ax.set_ylabel(_t(_copy("troops_y", lang), lang), fontsize=7.5, color=MUTED)
+
+        # the off-scale period(s)
+        for _, r in off.iterrows():
+            start = r["date"]
+            end = r["date_end"] if pd.notna(r["date_end"]) else _attacks.period_bounds(
+                pd.Series([start]), pd.Series([r["date_precision"]]))[1].iloc[0]
+            color = COUNTED_COLORS.get(r["counted"], INK)
+            ax.add_patch(Rectangle((_x(start), 0), _x(end) - _x(start), ymax * 0.97, facecolor=color,
+                                   alpha=0.16, edgecolor=color, linewidth=0.6, hatch="////", zorder=1))
+            # break mark at the top: the band continues far above
+            xb = (_x(start) + _x(end)) / 2
+            ax.annotate("", xy=(xb, ymax * 0.995), xytext=(xb, ymax * 0.86),
+                        arrowprops=dict(arrowstyle="-|>", color=color, lw=1.2), zorder=3)
+            text = _copy("peak", lang, count=_num(r["count"]),
+                         start=_date_text(start, "year", lang), end=_date_text(end, "year", lang))
+            ax.text(xb, ymax * 0.45, _t(text, lang), ha="center", va="center", fontsize=7,
+                    color=INK, linespacing=_ls(lang) + 0.1, zorder=4,
+                    bbox=dict(boxstyle="round,pad=0.35", fc="white", ec=color, lw=0.6))
+
+        # steps and markers, per (counted, kind)
+        handles, hlabels = [], []
+        shown_conflicts = set()
+        rest = s[~s.index.isin(off.index)]
+        rank = {c: i for i, c in enumerate(COUNTED_COLORS)}
+        groups = sorted(rest.groupby(["counted", "kind"], sort=False),
+                        key=lambda kv: (rank.get(kv[0][0], 99), kv[0][1] != "observed", kv[0]))
+        for (counted, kind), g in groups:
+            color = COUNTED_COLORS.get(counted, INK)
+            marker = COUNTED_MARKERS.get(counted, "o")
+            target = kind == "target"
+            ls = (0, (4, 2)) if target else "-"
+            xs, ys = [], []
+            g = g.reset_index(drop=True)
+            for i, r in g.iterrows():
+                if pd.notna(r["step_end"]):
+                    xs += [_x(r["date"]), _x(r["step_end"])]
+                    ys += [float(r["count"])] * 2
+                    nxt = g.iloc[i + 1] if i + 1 < len(g) else None
+                    if nxt is not None and r["step_end"] == r["next_date"]:
+                        xs.append(_x(nxt["date"]))
+                        ys.append(float(nxt["count"]))
+                    xs.append(np.nan)
+                    ys.append(np.nan)
+            if xs:
+                ax.plot(xs, ys, color=color, linewidth=kwargs.get("linewidth", 1.6), linestyle=ls,
+                        zorder=2, solid_capstyle="butt")
+            for _, r in g.iterrows():
+                approx = bool(r["approximate"])
+                ax.plot([_x(r["date"])], [float(r["count"])], marker=marker, linestyle="none",
+                        markersize=6.5 if counted == "us" else 8.5, markeredgewidth=1.2,
+                        color=color, markeredgecolor=color,
+                        markerfacecolor="white" if (target or counted != "us") else color,
+                        fillstyle="left" if (approx and not target and counted == "us") else "full",
+                        markerfacecoloralt="white", zorder=5 if counted == "us" else 4)
+            # value labels where the level changes
+            prev = None
+            for _, r in g.iterrows():
+                n = int(r["count"])
+                if prev is not None and n == prev and r["area"] == "iraq":
+                    continue
+                drop = prev is not None and n < prev
+                prev = n
+                txt = _copy("about", lang, n=_num(n)) if bool(r["approximate"]) else _num(n)
+                if target:
+                    txt = _copy("target_suffix", lang, n=txt)
+                if r["area"] != "iraq":
+                    txt += f" ({area_lbl.get(r['area'], r['area'])})"
+                if target:  # beside the marker, clear of the steps
+                    pos = dict(xytext=(-7, 0), ha="right", va="center")
+                elif r["area"] != "iraq":
+                    pos = dict(xytext=(-5, 5), ha="right", va="bottom")
+                elif counted == "coalition":
+                    pos = dict(xytext=(6, -5), ha="left", va="top")
+                elif drop:  # below the new, lower step, left of the drop
+                    pos = dict(xytext=(-5, -5), ha="right", va="top")
+                else:
+                    pos = dict(xytext=(0, 7), ha="center", va="bottom")
+                ax.annotate(_t(txt, lang), xy=(_x(r["date"]), float(r["count"])), textcoords="offset points",
+                            fontsize=6.8, color=color, fontweight="bold", linespacing=_ls(lang),
+                            multialignment="center", zorder=6, **pos)
+            # conflicts: the source disagreement behind a number
+            for _, r in g[g["conflict_id"].notna()].iterrows():
+                cid = str(r["conflict_id"])
+                if cid in shown_conflicts or "conflicts" not in tables:
+                    continue
+                conf = tables["conflicts"]
+                hit = conf[conf["conflict_id"].astype("string") == cid]
+                if hit.empty:
+                    continue
+                shown_conflicts.add(cid)
+                topic = str(_col(hit, "topic", lang).iloc[0])
+                topic = "\n".join(textwrap.wrap(topic, 34))
+                ax.annotate(_t(_copy("conflict", lang, topic=topic), lang),
+                            xy=(_x(r["date"]), float(r["count"])), xytext=(0.66, 0.3),
+                            textcoords=("axes fraction", "axes fraction"), xycoords="data",
+                            ha="right", va="top", fontsize=6.4, color="#555555", linespacing=_ls(lang),
+                            multialignment=arabic.align(lang),
+                            arrowprops=dict(arrowstyle="-", color=MUTED, lw=0.6, shrinkB=5,
+                                            connectionstyle="arc3,rad=0.2"), zorder=6)
+            handles.append(Line2D([], [], color=color, linestyle=ls if len(g) > 1 or target else "none",
+                                  marker=marker, markersize=5.5,
+                                  markerfacecolor="white" if (target or counted != "us") else color))
+            hlabels.append(f"{counted_lbl.get(counted, counted)} — {kind_lbl.get(kind, kind)}")
+        if bool(s["approximate"].any()):
+            handles.append(Line2D([], [], color=COUNTED_COLORS["us"], linestyle="none", marker="o",
+                                  markersize=5.5, fillstyle="left", markerfacecoloralt="white"))
+            hlabels.append(_copy("approx", lang))
+        _legend(ax, handles, hlabels, lang, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2,
+                columnspacing=1.2, handlelength=2.2)
+        _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=0.99)
+        last = _troops.reduction(tables["troop_levels"], "peak", "last")
+        _title(ax, _copy("troops_title", lang),
+               _copy("troops_sub", lang, peak=_num(last["start_count"]), last=_num(last["end_count"]),
+                     area=area_lbl.get(last["end_area"], last["end_area"]),
+                     year=_date_text(last["end_date"], last["end_date_precision"], lang)), lang)
+    return ax
+
+
+# --------------------------------------------------------------------------- bases
+
+
+def _base_rows(tables, lang: str):
+    """Lanes, top to bottom: a header per province, then its bases (Harir's province first is
+    not forced: provinces in English-name order, unknown province last)."""
+    b = tables["bases"].copy()
+    pkg = _package(tables)
+    basis = pkg.labels("bases", "province_basis", lang)
+    region = pkg.labels("bases", "region", lang)
+    b["_prov"] = b["province_en"].astype("string")
+    b = b.sort_values(["_prov", "name_en"], na_position="last", kind="stable")
+    rows = []
+    for prov, g in b.groupby("_prov", dropna=False, sort=False):
+        first = g.iloc[0]
+        if pd.isna(prov):
+            head = _copy("province_na", lang)
+        else:
+            head = str(first[f"province_{lang}"])
+            if str(first["province_basis"]) == "inferred":
+                head += f" ({basis['inferred']})"
+            if str(first["region"]) != "federal":
+                head += f" — {region.get(str(first['region']), '')}"
+        rows.append(("province", head, None))
+        for _, r in g.iterrows():
+            rows.append(("base", str(r[f"name_{lang}"]), str(r["base_id"])))
+    return rows
+
+
+def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"), **kwargs):
+    """Base handover timeline: one lane per base, grouped by province.
+
+    Coloured bars are the states the sources describe (lighter where the start is known to the
+    year or month only; hatched where nothing later is known); markers are handovers and full
+    withdrawals; bases still holding foreign forces are highlighted; undated events are listed
+    in their lane.
+    """
+    _check_lang(lang)
+    tables = _tables(data)
+    pkg = _package(tables)
+    with arabic.style(lang):
+        ax = _new_axes(ax, "bases")
+        _frame_axes(ax, lang, ygrid=False)
+        ax.grid(axis="x", color=GRID, linewidth=0.6)
+        ax.set_axisbelow(True)
+        state_lbl = pkg.labels("base_events", "state", lang)
+        basis_lbl = pkg.labels("base_events", "date_basis", lang)
+        tl = _bases.timelines(tables["base_events"], tables["bases"])
+        still = set(_bases.remaining(tables["base_events"])["base_id"])
+        rows = _base_rows(tables, lang)
+        n = len(rows)
+        ypos = {base: n - 1 - i for i, (_, _, base) in enumerate(rows) if base}
+        dated = tl[tl["dated"]]
+        x0 = pd.Timestamp(year=int(dated["start"].min().year) - 1, month=7, day=1)
+        x1 = pd.Timestamp(year=int(dated["start"].max().year) + 1, month=6, day=1)
+        _year_axis(ax, x0, x1, lang)
+        ax.set_ylim(-0.7, n + 0.6)  # headroom for milestone labels
+        xmax = _x(x1)
+        h = 0.56
+        used_states = []
+        for base_id, g in tl.groupby("base_id", sort=False):
+            if base_id not in ypos:
+                continue
+            y = ypos[base_id]
+            if base_id in still:
+                ax.axhspan(y - 0.48, y + 0.48, color="#fbe3e1", zorder=0, lw=0)
+            for _, r in g.iterrows():
+                state = r["state"]
+                color = STATE_COLORS.get(state, MUTED)
+                if not r["dated"]:
+                    text = _copy("undated", lang, state=state_lbl.get(state, state))
+                    xt = xmax if lang == "ar" else _x(x0)
+                    ax.text(xt, y, _t(text, lang), ha=arabic.align(lang), va="center", fontsize=6.8,
+                            color=color, zorder=4)
+                    used_states.append(state)
+                    continue
+                xs = _x(r["start"])
+                if r["terminal"] or (pd.notna(r["end"]) and r["end"] == r["start"]):
+                    ax.plot([xs], [y], marker=STATE_MARKERS.get(state, "d"), color=color,
+                            markersize=7.5, markeredgecolor="white", markeredgewidth=0.6,
+                            linestyle="none", zorder=5)
+                    used_states.append(state)
+                    continue
+                xe = _x(r["end"]) if pd.notna(r["end"]) else xmax
+                sure = _x(_attacks.period_bounds(pd.Series([r["start"]]), pd.Series([r["precision"]]))[1].iloc[0])
+                sure = min(max(sure, xs), xe)
+                if sure > xs:
+                    ax.add_patch(Rectangle((xs, y - h / 2), sure - xs, h, facecolor=color, alpha=0.4,
+                                           edgecolor="none", zorder=2))
+                open_tail = pd.isna(r["end"]) and state != "still_present"
+                ax.add_patch(Rectangle((sure, y - h / 2), xe - sure, h, facecolor="white" if open_tail else color,
+                                       edgecolor=color if open_tail else "none", hatch="////" if open_tail else None,
+                                       linewidth=0.6, zorder=2))
+                if state == "still_present":  # continues past the axis
+                    ax.plot([xe], [y], marker=">", color=color, markersize=6, clip_on=False, zorder=6)
+                used_states.append(state)
+        for kind, text, base in rows:
+            if base is not None and not (tl["base_id"] == base).any():
+                xt = xmax if lang == "ar" else _x(x0)
+                ax.text(xt, ypos[base], _t(_copy("no_events", lang), lang), ha=arabic.align(lang),
+                        va="center", fontsize=6.8, color=MUTED)
+        ax.set_yticks(range(n))
+        ax.set_yticklabels([_t(text if kind == "province" else text, lang) for kind, text, _ in reversed(rows)])
+        ax.tick_params(axis="y", length=0, pad=4)
+        for tick, (kind, _, base) in zip(ax.get_yticklabels(), list(reversed(rows))):
+            if kind == "province":
+                tick.set_fontweight("bold")
+                tick.set_fontsize(7.5)
+                tick.set_color(INK)
+            else:
+                tick.set_fontsize(7.2)
+                tick.set_color("#a0201e" if base in still else "#444444")
+                if base in still:
+                    tick.set_fontweight("bold")
+        for i, (kind, _, _) in enumerate(rows):
+            if kind == "province" and i:
+                ax.axhline(n - 1 - i + 0.5, color=GRID, linewidth=0.8, zorder=0)
+        _milestones(ax, tables, milestones, lang, top=1.0, fontsize=6.2)
+        # legend: states in their enum order, then the conventions
+        order = [s for s in pkg.field("base_events", "state")["constraints"]["enum"] if s in used_states]
+        handles, labels = [], []
+        for state in order:
+            color = STATE_COLORS.get(state, MUTED)
+            if state in STATE_MARKERS:
+                handles.append(Line2D([], [], marker=STATE_MARKERS[state], color=color, linestyle="none",
+                                      markersize=6))
+            elif state == "contractors_evacuated":
+                handles.append(Line2D([], [], marker="$?$", color=color, linestyle="none", markersize=6))
+            else:
+                handles.append(Patch(facecolor=color, edgecolor="none"))
+            labels.append(state_lbl.get(state, state))
+        handles.append(Patch(facecolor=STATE_COLORS["presence"], alpha=0.4, edgecolor="none"))
+        labels.append(_copy("uncertain_start", lang))
+        handles.append(Patch(facecolor="white", edgecolor=STATE_COLORS["presence"], hatch="////", linewidth=0.6))
+        labels.append(_copy("open", lang))
+        _legend(ax, handles, labels, lang, loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=3,
+                columnspacing=1.0, handlelength=1.6, fontsize=6.6)
+        ho = _bases.handed_over(tables["base_events"])
+        names = tables["bases"].set_index(tables["bases"]["base_id"].astype("string"))[f"name_{lang}"]
+        sep = "، " if lang == "ar" else ", "
+        still_names = sep.join(str(names.get(b, b)) for b in sorted(still)) or "—"
+        _title(ax, _copy("bases_title", lang),
+               _copy("bases_sub", lang, n=len(ho), names=still_names), lang)
+    return ax
+
+
+# --------------------------------------------------------------------------- attacks
+
+
+def _mid(lo, hi) -> float:
+    return (_x(lo) + _x(hi)) / 2
+
+
+def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M19", "M25"),
+                 milestone_layout=(("right", 0), ("right", 0), ("left", 0)), **kwargs):
+    """Attack chronology: one lane per target, markers by weapon and coloured by perpetrator,
+    sized by casualties (killed/injured written beside them); series drawn as spans; undated
+    series as dotted bars up to their latest possible date; milestones as vertical lines."""
+    _check_lang(lang)
+    tables = _tables(data)
+    pkg = _package(tables)
+    with arabic.style(lang):
+        ax = _new_axes(ax, "attacks")
+        _frame_axes(ax, lang, ygrid=False)
+        ax.grid(axis="x", color=GRID, linewidth=0.6)
+        ax.set_axisbelow(True)
+        weapon_lbl = pkg.labels("attacks", "weapon", lang)
+        perp_lbl = pkg.labels("attacks", "perpetrator_kind", lang)
+        chron = _attacks.chronology(tables["attacks"], tables.get("bases"))
+        chron["lane"] = chron["base_id"].fillna("~" + chron[f"target_{lang}"].fillna("?"))
+        lanes = (chron.assign(_first=chron["lo"].fillna(chron["hi"]))
+                 .groupby("lane", sort=False)["_first"].min().sort_values(kind="stable").index.tolist())
+        names = chron.drop_duplicates("lane").set_index("lane")[f"target_{lang}"]
+        ypos = {lane: len(lanes) - 1 - i for i, lane in enumerate(lanes)}
+        dated = chron[chron["dated"]]
+        lo_all = dated["lo"].min() if len(dated) else chron["hi"].min()
+        hi_all = max(dated["hi"].max() if len(dated) else chron["hi"].max(), chron["hi"].max())
+        ms = tables["milestones"]
+        ms_dates = ms[ms["milestone_id"].astype("string").isin(list(milestones))]["date"]
+        if len(ms_dates):
+            hi_all = max(hi_all, ms_dates.max())
+        x0 = pd.Timestamp(lo_all) - pd.DateOffset(months=6)
+        x1 = pd.Timestamp(hi_all) + pd.DateOffset(months=6)
+        _year_axis(ax, x0, x1, lang, step=1)
+        ax.set_ylim(-0.6, len(lanes) + 0.3)  # headroom for milestone labels
+        ax.set_yticks([ypos[lane] for lane in lanes])
+        ax.set_yticklabels([_t(str(names[lane]), lang) for lane in lanes], fontsize=7.2)
+        ax.tick_params(axis="y", length=0)
+        for lane in lanes:
+            ax.axhline(ypos[lane], color=GRID, linewidth=0.6, zorder=0)
+        used_weapons, used_perps = [], []
+        x_left = _x(x0)
+        for _, r in chron.iterrows():
+            y = ypos[r["lane"]]
+            color = PERPETRATOR_COLORS.get(r["perpetrator_kind"], MUTED)
+            marker = WEAPON_MARKERS.get(r["weapon"], "o")
+            used_weapons.append(r["weapon"])
+            used_perps.append(r["perpetrator_kind"])
+            if not r["dated"]:  # below the lane's dated events
+                xe, yu = _x(r["hi"]), y - 0.22
+                ax.plot([x_left, xe], [yu, yu], color=color, linewidth=3, alpha=0.45,
+                        linestyle=(0, (1, 1.2)), solid_capstyle="butt", zorder=2)
+                ax.plot([xe], [yu], marker="|", color=color, markersize=8, markeredgewidth=1.5, zorder=3)
+                when = _date_text(r["hi"], "month" if r["hi"].is_month_end else "day", lang)
+                ax.annotate(_t(_copy("undated_series", lang, date=when), lang), xy=(xe, yu), xytext=(0, -4),
+                            textcoords="offset points", ha="right", va="top", fontsize=6.2, color="#555555",
+                            zorder=4)
+                continue
+            xl, xr = _x(r["lo"]), _x(r["hi"]) + 1
+            if r["event_kind"] == "series":
+                ax.add_patch(Rectangle((xl, y - 0.17), max(xr - xl, 12), 0.34, facecolor=color, alpha=0.35,
+                                       edgecolor=color, linewidth=0.6, zorder=2))
+                xm = xl
+            else:
+                xm = _mid(r["lo"], r["hi"])
+                if xr - xl > 2:  # month or year precision: show the period the date stands for
+                    ax.plot([xl, xr], [y, y], color=color, linewidth=1.0, alpha=0.8, zorder=3,
+                            solid_capstyle="butt")
+            cas = 0 if pd.isna(r["casualties"]) else int(r["casualties"])
+            size = 5.5 + 1.6 * np.sqrt(cas)
+            ax.plot([xm], [y], marker=marker, color=color, markersize=size, markeredgecolor="white",
+                    markeredgewidth=0.6, linestyle="none", zorder=5)
+            bits = []
+            if pd.notna(r["killed"]) and int(r["killed"]):
+                bits.append(_copy("killed", lang, n=int(r["killed"])))
+            if pd.notna(r["injured"]) and int(r["injured"]):
+                bits.append(_copy("injured", lang, n=int(r["injured"])))
+            if bits:
+                txt = "\n".join(bits)
+                if bool(pd.notna(r["casualties_approximate"]) and r["casualties_approximate"]):
+                    txt += _copy("approx_suffix", lang)
+                ax.annotate(_t(txt, lang), xy=(xm, y), xytext=(0, size / 2 + 2), textcoords="offset points",
+                            ha="center", va="bottom", fontsize=6.3, color=INK, linespacing=_ls(lang), zorder=6)
+        _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=1.0, fontsize=6.2)
+        wh = [Line2D([], [], marker=WEAPON_MARKERS.get(w, "o"), color=INK, linestyle="none", markersize=5.5)
+              for w in dict.fromkeys(used_weapons)]
+        wl = [weapon_lbl.get(w, w) for w in dict.fromkeys(used_weapons)]
+        order = [p for p in pkg.field("attacks", "perpetrator_kind")["constraints"]["enum"] if p in used_perps]
+        ph = [Patch(facecolor=PERPETRATOR_COLORS.get(p, MUTED)) for p in order]
+        pl = [perp_lbl.get(p, p) for p in order]
+        # legends in the empty lower right (late years, lanes without recent attacks)
+        leg1 = _legend(ax, wh, wl, lang, loc="lower right", bbox_to_anchor=(1.0, 0.0), ncol=1,
+                       title=_t(_copy("weapon", lang), lang), title_fontsize=7, handlelength=1.2,
+                       labelspacing=0.3)
+        ax.add_artist(leg1)
+        _legend(ax, ph, pl, lang, loc="lower right", bbox_to_anchor=(0.78, 0.0), ncol=1,
+                title=_t(_copy("perpetrator", lang), lang), title_fontsize=7, handlelength=1.2,
+                labelspacing=0.3)
+        _title(ax, _copy("attacks_title", lang), _copy("attacks_sub", lang), lang)
+    return ax
+
+
+def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", **kwargs):
+    """Attacks per year (single attacks and series stacked), with killed and injured written
+    above each bar; undated series as a last bar of their own."""
+    _check_lang(lang)
+    tables = _tables(data)
+    with arabic.style(lang):
+        if ax is None:
+            fig = plt.figure(figsize=(FIGSIZE["attacks"][0], 2.4), layout="constrained")
+            ax = fig.add_subplot()
+        _frame_axes(ax, lang)
+        py = _attacks.per_year(tables["attacks"])
+        dated = py[py["year"].notna()]
+        years = list(range(int(dated["year"].min()), int(dated["year"].max()) + 1)) if len(dated) else []
+        full = dated.set_index("year").reindex(years, fill_value=0)
+        cats = [str(y) for y in years]
+        single = full["single"].astype(int).tolist()
+        series = full["series"].astype(int).tolist()
+        killed = full["killed"].astype(int).tolist()
+        injured = full["injured"].astype(int).tolist()
+        und = py[py["year"].isna()]
+        if len(und):
+            cats.append(_copy("undated_bar", lang))
+            single.append(int(und["single"].iloc[0]))
+            series.append(int(und["series"].iloc[0]))
+            killed.append(int(und["killed"].iloc[0]))
+            injured.append(int(und["injured"].iloc[0]))
+        xs = np.arange(len(cats))  # time runs left to right, as in the chronology above
+        labels = _package(tables).labels("attacks", "event_kind", lang)
+        b1 = ax.bar(xs, single, width=0.6, color="#1f5a96", label=labels.get("single", "single"))
+        b2 = ax.bar(xs, series, width=0.6, bottom=single, color="#9ec3e6", label=labels.get("series", "series"))
+        top = np.array(single) + np.array(series)
+        for x, t, k, i in zip(xs, top, killed, injured):
+            bits = ([_copy("casualties_k", lang, n=k)] if k else []) + ([_copy("casualties_i", lang, n=i)] if i else [])
+            if bits:
+                ax.annotate(_t(" · ".join(bits), lang), xy=(x, t), xytext=(0, 2),
+                            textcoords="offset points", ha="center", va="bottom", fontsize=6.2, color=INK)
+        ax.set_xticks(xs)
+        ax.set_xticklabels([_t(c, lang) for c in cats])
+        ax.set_xlim(-0.6, len(cats) - 0.4)
+        ax.set_ylim(0, max(top.max() * 1.6, 1) if len(top) else 1)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _t(_num(v), lang)))
+        ax.set_ylabel(_t(_copy("per_year_y", lang), lang), fontsize=7.5, color=MUTED)
+        _legend(ax, [b1, b2], [labels.get("single", "single"), labels.get("series", "series")], lang,
+                loc="upper center", ncol=2)
+        _title(ax, _copy("per_year_title", lang), None, lang)
+    return ax
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def _source_labels(tables, lang: str) -> dict[str, str]:
+    s = tables["sources"]
+    out = {}
+    for _, r in s.iterrows():
+        outlet = r[f"outlet_{lang}"]
+        outlet = _copy("outlet_unknown", lang) if pd.isna(outlet) else str(outlet)
+        when = _date_text(r["published"], str(r["date_precision"]), lang)
+        mark = ""
+        if str(r["outlet_basis"]) == "inferred" or str(r["date_basis"]) == "inferred":
+            mark = TEXT[lang]["inferred_mark"]
+        out[str(r["source_id"])] = f"{outlet}\n{when}{mark}"
+    return out
+
+
+def _fact_label(tables, table: str, record_id: str, lang: str) -> str:
+    pkg = _package(tables)
+    t = tables[table]
+    if table == "milestones":
+        r = t[t["milestone_id"].astype("string") == record_id].iloc[0]
+        short = MILESTONE_SHORT.get(record_id, {}).get(lang) or str(r[f"title_{lang}"])
+        return f"{short} ({_date_text(r['date'], str(r['date_precision']), lang)})"
+    if table == "bases":
+        r = t[t["base_id"].astype("string") == record_id].iloc[0]
+        return str(r[f"name_{lang}"])
+    if table == "attacks":
+        r = _attacks.chronology(t[t["attack_id"].astype("string") == record_id], tables.get("bases")).iloc[0]
+        key = "series_on" if r["event_kind"] == "series" else "attack_on"
+        target = r[f"target_{lang}"]
+        text = _copy(key, lang, target=str(target) if pd.notna(target) else "?")
+        if r["dated"]:
+            text += f" ({_date_text(r['date'], str(r['date_precision']), lang)})"
+        return text
+    if table == "base_events":
+        r = t[t["event_id"].astype("string") == record_id].iloc[0]
+        b = tables["bases"]
+        name = b[b["base_id"].astype("string") == str(r["base_id"])][f"name_{lang}"]
+        state = pkg.labels("base_events", "state", lang).get(str(r["state"]), str(r["state"]))
+        return f"{name.iloc[0] if len(name) else r['base_id']}: {state}"
+    if table == "troop_levels":
+        r = t[t["obs_id"].astype("string") == record_id].iloc[0]
+        return f"{_num(r['count'])}: {r[f'note_{lang}']}"
+    return f"{table} {record_id}"
+
+
+def _claim_value(tables, row, lang: str) -> str:
+    """A claim's value for a matrix cell: number + unit, a month, an enum label, or the claim
+    text itself."""
+    unit, value = row["unit"], str(row["value"])
+    if pd.notna(unit) and str(unit) in UNITS:
+        return f"{value} {UNITS[str(unit)][lang]}"
+    if pd.notna(unit) and str(unit) == "month":
+        return _date_text(value + "-01", "month", lang)
+    try:
+        lbl = _package(tables).labels(str(row["subject_table"]), str(row["attribute"]), lang)
+    except KeyError:
+        lbl = {}
+    if value in lbl:
+        return lbl[value]
+    near = [k for k in lbl if k.endswith("_" + value)]
+    if len(near) == 1:
+        return lbl[near[0]]
+    return " ".join(str(row[f"claim_{lang}"]).split()[:3])
+
+
+def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, **kwargs):
+    """Source agreement matrix: facts documented by at least `min_sources` sources, and every
+    disputed point, against the sources (outlet and date).  Dots mark support (filled: the
+    fact's primary source; ring: a further source); on disputed points each source's value is
+    written in its own colour."""
+    _check_lang(lang)
+    tables = _tables(data)
+    with arabic.style(lang):
+        ax = _new_axes(ax, "sources")
+        sup = _sources.support(tables)
+        dis = _sources.disagreements(tables)
+        src_ids = sorted(tables["sources"]["source_id"].astype("string"))
+        col = {s: i for i, s in enumerate(src_ids)}
+        if lang == "ar":  # first source on the right
+            col = {s: len(src_ids) - 1 - i for i, s in enumerate(src_ids)}
+        facts = sup[sup["table"] != "claims"]
+        nsrc = facts.groupby(["table", "record_id"], sort=False)["source_id"].nunique()
+        multi = nsrc[nsrc >= min_sources].index.tolist()
+        conflicts = dis.drop_duplicates("conflict_id")
+        rows = [("header", _copy("agree", lang), None)]
+        rows += [("fact", _fact_label(tables, t, r, lang), (t, r)) for t, r in multi]
+        rows += [("header", _copy("disagree", lang), None)]
+        rows += [("conflict", str(c[f"topic_{lang}"]), str(c["conflict_id"])) for _, c in conflicts.iterrows()]
+        n = len(rows)
+        y = {i: n - 1 - i for i in range(n)}
+        ax.set_xlim(-0.5, len(src_ids) - 0.5)
+        ax.set_ylim(-0.6, n - 0.4)
+        for i, (kind, _, key) in enumerate(rows):
+            if kind == "header":
+                ax.axhspan(y[i] - 0.5, y[i] + 0.5, color="#f0f0f0", lw=0, zorder=0)
+                continue
+            ax.axhline(y[i], color=GRID, linewidth=0.5, zorder=0)
+            if kind == "fact":
+                t, r = key
+                g = facts[(facts["table"] == t) & (facts["record_id"] == r)]
+                for sid, gs in g.groupby("source_id", sort=True):
+                    primary = (gs["role"] == "primary").any()
+                    ax.plot([col[sid]], [y[i]], marker="o", markersize=6.5, linestyle="none",
+                            color="#444444", markerfacecolor="#444444" if primary else "white",
+                            markeredgewidth=1.2, zorder=3)
+            else:
+                g = dis[dis["conflict_id"] == key].reset_index(drop=True)
+                for j, c in g.iterrows():
+                    color = CLAIM_COLORS[j % len(CLAIM_COLORS)]
+                    txt = _claim_value(tables, c, lang)
+                    ax.text(col[str(c["source_id"])], y[i], _t(txt, lang), ha="center", va="center_baseline",
+                            fontsize=6.2, color="white", fontweight="bold", linespacing=1.05, zorder=4,
+                            bbox=dict(boxstyle="round,pad=0.25", fc=color, ec="none"))
+        for x in range(len(src_ids)):
+            ax.axvline(x, color=GRID, linewidth=0.5, zorder=0)
+        if lang == "ar":
+            ax.yaxis.tick_right()
+        ax.set_yticks([y[i] for i in range(n)])
+        ax.set_yticklabels([_t(text, lang) for _, text, _ in rows])
+        for tick, (kind, _, _) in zip(ax.get_yticklabels(), rows):
+            tick.set_fontsize(7.4 if kind == "header" else 6.6)
+            if kind == "header":
+                tick.set_fontweight("bold")
+            tick.set_color(INK if kind != "fact" else "#333333")
+        labels = _source_labels(tables, lang)
+        ax.set_xticks([col[s] for s in src_ids])
+        ax.set_xticklabels([_t(labels[s], lang) for s in src_ids], fontsize=6.6, linespacing=_ls(lang))
+        ax.xaxis.tick_top()
+        ax.tick_params(length=0, pad=3)
+        for side in ax.spines:
+            ax.spines[side].set_visible(False)
+        handles = [
+            Line2D([], [], marker="o", color="#444444", linestyle="none", markersize=5.5),
+            Line2D([], [], marker="o", color="#444444", markerfacecolor="white", linestyle="none", markersize=5.5),
+            Patch(facecolor=CLAIM_COLORS[0]),
+        ]
+        labs = [_copy("primary", lang), _copy("further", lang), _copy("claim", lang)]
+        leg = _legend(ax, handles, labs, lang, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=3,
+                      columnspacing=1.2, handlelength=1.4, fontsize=6.6)
+        leg.set_zorder(5)
+        ax.annotate(_t(_copy("inferred_note", lang), lang), xy=(1.0 if lang == "ar" else 0.0, -0.075),
+                    xycoords="axes fraction", ha=arabic.align(lang), va="top", fontsize=6.2, color=MUTED,
+                    annotation_clip=False)
+        _title(ax, _copy("sources_title", lang), _copy("sources_sub", lang), lang)
+    return ax
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _fig_troops(tables, lang: str = "ar") -> Figure:
+    fig = plt.figure(figsize=FIGSIZE["troops"], layout="constrained")
+    plot_troops(tables, ax=fig.add_subplot(), lang=lang)
+    return fig
+
+
+def _fig_bases(tables, lang: str = "ar") -> Figure:
+    fig = plt.figure(figsize=FIGSIZE["bases"], layout="constrained")
+    plot_bases(tables, ax=fig.add_subplot(), lang=lang)
+    return fig
+
+
+def _fig_attacks(tables, lang: str = "ar") -> Figure:
+    fig = plt.figure(figsize=FIGSIZE["attacks"], layout="constrained")
+    top, bottom = fig.subplots(2, 1, height_ratios=[2.4, 1])
+    plot_attacks(tables, ax=top, lang=lang)
+    plot_attacks_per_year(tables, ax=bottom, lang=lang)
+    return fig
+
+
+def _fig_sources(tables, lang: str = "ar") -> Figure:
+    fig = plt.figure(figsize=FIGSIZE["sources"], layout="constrained")
+    plot_sources(tables, ax=fig.add_subplot(), lang=lang)
+    return fig
+
+
+#: Figure name -> function(tables, lang="ar") -> Figure, as written by `write_all`.
+FIGURES: dict[str, Callable[..., Figure]] = {
+    "troops": _fig_troops,
+    "bases": _fig_bases,
+    "attacks": _fig_attacks,
+    "sources": _fig_sources,
+}
+
+
+def _save(fig: Figure, path: Path, fmt: str) -> None:
+    """Write atomically: a temporary file in the same folder, then os.replace."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".{fmt}.tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fig.savefig(fh, format=fmt, dpi=PNG_DPI if fmt == "png" else None,
+                        metadata=arabic.savefig_metadata(fmt), facecolor="white")
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_all(data_dir=None, out_dir="figures", *, lang: str = "ar", names=None) -> list[Path]:
+    """Draw every figure of FIGURES (or `names`) and write it as SVG, PNG (200 dpi) and PDF
+    into `out_dir`; return the paths written.  Data are loaded and validated once.  The same
+    data give byte-identical files."""
+    from .data import load
+
+    tables = load(data_dir)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in names or FIGURES:
+        with arabic.style(lang):
+            fig = FIGURES[name](tables, lang=lang)
+            try:
+                for fmt in FORMATS:
+                    path = out / f"{name}.{fmt}"
+                    _save(fig, path, fmt)
+                    written.append(path)
+            finally:
+                plt.close(fig)
+    return written

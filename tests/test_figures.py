@@ -1,0 +1,222 @@
+"""analysis.figures: every figure renders cleanly in Arabic and English, carries the expected
+texts, leaves rcParams alone, draws into a given Axes, follows the data, and write_all is
+reproducible and atomic."""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import pytest
+
+mpl = pytest.importorskip("matplotlib")
+mpl.use("Agg", force=True)
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from analysis import arabic, figures, load  # noqa: E402
+from analysis.arabic import label  # noqa: E402
+
+SRC = Path(figures.__file__).resolve().parents[1]
+PLOTS = {
+    "troops": figures.plot_troops,
+    "bases": figures.plot_bases,
+    "attacks": figures.plot_attacks,
+    "attacks_per_year": figures.plot_attacks_per_year,
+    "sources": figures.plot_sources,
+}
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return load()
+
+
+@pytest.fixture(autouse=True)
+def _close_and_auto_mode(monkeypatch):
+    monkeypatch.delenv(arabic.MODE_ENV, raising=False)
+    yield
+    plt.close("all")
+
+
+def texts(ax) -> list[str]:
+    """Every string drawn on the Axes: titles, tick labels, axis labels, legends, texts."""
+    out = [ax.get_title(loc=loc) for loc in ("left", "center", "right")]
+    out += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    out += [ax.get_xlabel(), ax.get_ylabel()]
+    out += [t.get_text() for t in ax.texts]
+    for leg in [c for c in ax.get_children() if isinstance(c, mpl.legend.Legend)]:
+        out += [t.get_text() for t in leg.get_texts()] + [leg.get_title().get_text()]
+    return [t for t in out if t]
+
+
+def render(plot, tables, lang):
+    """Draw with every warning an error (a missing glyph fails the test)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = plot(tables, lang=lang)
+        ax.figure.canvas.draw()
+    return ax
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+@pytest.mark.parametrize("name", list(PLOTS))
+def test_renders_without_warnings_and_keeps_rcparams(name, lang, tables):
+    before = dict(mpl.rcParams)
+    ax = render(PLOTS[name], tables, lang)
+    assert isinstance(ax, mpl.axes.Axes)
+    assert dict(mpl.rcParams) == before
+    loc = "right" if lang == "ar" else "left"
+    assert ax.get_title(loc=loc)
+    assert not ax.get_title(loc="left" if lang == "ar" else "right")
+    drawn = texts(ax)
+    if lang == "en":  # nothing Arabic leaks into the English figure
+        assert not [t for t in drawn if arabic.has_arabic(t)]
+
+
+def test_troops_texts(tables):
+    ax = render(figures.plot_troops, tables, "ar")
+    drawn = texts(ax)
+    assert ax.get_title(loc="right") == label(figures.TEXT["ar"]["troops_title"])
+    counted = tables.package.labels("troop_levels", "counted", "ar")
+    kind = tables.package.labels("troop_levels", "kind", "ar")
+    assert label(f"{counted['us']} — {kind['observed']}") in drawn
+    assert label(f"{counted['us']} — {kind['target']}") in drawn
+    peak = int(tables.troop_levels["count"].max())
+    assert any(f"{peak:,}" in t for t in drawn)  # the off-scale peak is written out
+    assert any(label("نهاية المهمة القتالية") in t for t in drawn)  # M19
+    assert any(label("9 كانون الأول 2021") in t for t in drawn)  # Iraqi month names
+    assert label("نحو 5,000") in drawn  # approximate count
+    assert ax.yaxis.get_label_position() == "right"  # Arabic: y axis on the reader's side
+    en = texts(render(figures.plot_troops, tables, "en"))
+    assert "US forces — Observed level" in en and "Approximate count ('about')" in en
+
+
+def test_bases_texts(tables):
+    ax = render(figures.plot_bases, tables, "ar")
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    for name in tables.bases["name_ar"]:
+        assert label(name) in ticks
+    assert label("الأنبار") in ticks  # province headers
+    harir = next(t for t in ax.get_yticklabels() if t.get_text() == label("قاعدة حرير الجوية"))
+    assert harir.get_fontweight() == "bold"  # the base still holding forces stands out
+    drawn = texts(ax)
+    states = tables.package.labels("base_events", "state", "ar")
+    assert label(states["handed_over"]) in drawn and label(states["still_present"]) in drawn
+    assert label(f"{states['contractors_evacuated']} (التاريخ غير مذكور)") in drawn  # undated event
+    en = texts(render(figures.plot_bases, tables, "en"))
+    assert "Harir Air Base" in en and "Handed over" in en
+
+
+def test_attacks_texts(tables):
+    ax = render(figures.plot_attacks, tables, "ar")
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert label("قاعدة عين الأسد الجوية") in ticks and label("مقار القوات الأجنبية") in ticks
+    drawn = texts(ax)
+    weapons = tables.package.labels("attacks", "weapon", "ar")
+    assert label(weapons["ballistic_missiles"]) in drawn
+    assert label("قتلى: 1") in drawn  # casualties visible
+    assert any(label("مقتل سليماني") in t for t in drawn)  # M07
+    assert label("مرات عدة حتى كانون الأول 2021 (التواريخ غير مذكورة)") in drawn
+    py = render(figures.plot_attacks_per_year, tables, "ar")
+    ticks = [t.get_text() for t in py.get_xticklabels()]
+    assert ticks[0] == "2019" and ticks[-1] == label("غير مؤرّخة")
+    assert "2022" in ticks  # a year without attacks is shown as zero, not skipped
+
+
+def test_sources_texts(tables):
+    ax = render(figures.plot_sources, tables, "ar")
+    xt = [t.get_text() for t in ax.get_xticklabels()]
+    assert label("إيلاف\nكانون الأول 2021*") in xt
+    assert label("ناشر مجهول\n9 كانون الأول 2021*") in xt
+    yt = [t.get_text() for t in ax.get_yticklabels()]
+    for topic in tables.conflicts["topic_ar"]:
+        assert label(topic) in yt
+    drawn = texts(ax)
+    assert label("180 كم") in drawn and label("100 كم") in drawn  # both sides of C1
+    assert label("حزيران 2021") in drawn and label("تموز 2021") in drawn  # C2, as months
+    en = render(figures.plot_sources, tables, "en")
+    assert "Elaph\nDecember 2021*" in [t.get_text() for t in en.get_xticklabels()]
+
+
+def test_reshape_mode_labels(tables, monkeypatch):
+    """On matplotlib without shaping, strings are passed through label()'s reshape path."""
+    monkeypatch.setenv(arabic.MODE_ENV, "reshape")
+    ax = figures.plot_troops(tables, lang="ar")
+    title = figures.TEXT["ar"]["troops_title"]
+    assert ax.get_title(loc="right") == label(title) == label(title, mode="reshape") != title
+
+
+def test_draws_into_given_axes(tables):
+    fig, (a, b) = plt.subplots(1, 2, figsize=(10, 4))
+    for plot in (figures.plot_troops, figures.plot_attacks_per_year):
+        n = len(fig.axes)
+        assert plot(tables, ax=b, lang="en") is b
+        assert len(fig.axes) == n
+    assert not a.lines and not a.texts  # the other Axes is untouched
+
+
+def test_plain_dict_and_modified_table(tables):
+    plain = {name: frame for name, frame in tables.items()}
+    base = texts(figures.plot_troops(plain, lang="en"))
+    assert not any("4,321" in t for t in base)
+    tl = tables.troop_levels
+    extra = tl.iloc[[-1]].copy()
+    extra["obs_id"] = pd.array(["T99"], dtype="string")
+    extra["date"] = pd.to_datetime(["2023-06-01"])
+    extra["date_precision"] = pd.Categorical(["month"], categories=tl["date_precision"].cat.categories)
+    extra["area"] = pd.Categorical(["iraq"], categories=tl["area"].cat.categories)
+    extra["count"] = pd.array([4321], dtype="Int64")
+    modified = dict(plain, troop_levels=pd.concat([tl, extra], ignore_index=True))
+    ax = figures.plot_troops(modified, lang="en")
+    assert any("4,321" in t for t in texts(ax))
+
+
+def test_import_analysis_does_not_import_matplotlib():
+    code = "import sys, analysis; assert 'matplotlib' not in sys.modules and 'pandas' not in sys.modules"
+    env = dict(os.environ, PYTHONPATH=str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_write_all_reproducible(tmp_path):
+    before = dict(mpl.rcParams)
+    first = figures.write_all(out_dir=tmp_path / "a")
+    second = figures.write_all(out_dir=tmp_path / "b")
+    expected = {f"{n}.{fmt}" for n in ("troops", "bases", "attacks", "sources") for fmt in ("svg", "png", "pdf")}
+    assert {p.name for p in first} == expected == {p.name for p in second}
+    assert set(os.listdir(tmp_path / "a")) == expected  # no temporary files left
+    assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
+    assert dict(mpl.rcParams) == before
+    assert not plt.get_fignums()  # figures are closed
+    png = (tmp_path / "a" / "troops.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image
+
+    with Image.open(tmp_path / "a" / "troops.png") as im:
+        w, h = im.size
+    assert (w, h) == tuple(round(v * figures.PNG_DPI) for v in figures.FIGSIZE["troops"])
+
+
+def test_write_all_is_atomic(tmp_path, monkeypatch):
+    out = tmp_path / "figs"
+    figures.write_all(out_dir=out, names=["troops"])
+    good = (out / "troops.svg").read_bytes()
+    real = mpl.figure.Figure.savefig
+
+    def broken(self, fname, *args, **kwargs):
+        real(self, fname, *args, **kwargs)
+        raise KeyboardInterrupt  # interrupted after writing the temporary file
+
+    monkeypatch.setattr(mpl.figure.Figure, "savefig", broken)
+    with pytest.raises(KeyboardInterrupt):
+        figures.write_all(out_dir=out, names=["troops"])
+    assert (out / "troops.svg").read_bytes() == good  # old file intact
+    assert sorted(os.listdir(out)) == ["troops.pdf", "troops.png", "troops.svg"]
