@@ -45,7 +45,7 @@ figures: $(FIG_FILES)
 
 # Stage 3: the briefing.
 $(OUT)/briefing.pdf $(OUT)/briefing.html &: $(FIG_FILES) $(REPORT_IN)
-	$(PY) -m analysis report --data data --out $(OUT)
+	$(PY) -m analysis report --data data --figures figures --out $(OUT)
 report: $(OUT)/briefing.pdf $(OUT)/briefing.html
 
 test: $(SETUP)

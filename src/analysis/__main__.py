@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 
@@ -34,7 +35,7 @@ def _figures(args) -> int:
 def _report(args) -> int:
     from .report import render
 
-    for path in render(args.data, args.out, engine=args.engine):
+    for path in render(args.data, args.out, engine=args.engine, figures_dir=args.figures):
         print(path)
     return 0
 
@@ -53,8 +54,12 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--data")
     r.add_argument("--out", default="report/_output")
     r.add_argument("--engine", choices=["auto", "quarto", "builtin"], default="auto")
+    r.add_argument("--figures", help="folder of the drawn figures (default: figures/)")
     r.set_defaults(run=_report)
     args = parser.parse_args(argv)
+    # A build stopped by make or CI (SIGTERM) unwinds like Ctrl-C, so temporary files are removed
+    # and the previous outputs stay in place.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     from .validate import DataValidationError
 
     try:

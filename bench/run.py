@@ -1,0 +1,165 @@
+"""Benchmark the build on this machine and print the figures (not a test: nothing here asserts).
+
+    make bench          # or: .venv/bin/python bench/run.py [--skip-make]
+
+Prints: a cold `make report` split by stage, the irreducible steps inside it (one savefig per
+figure file, one pandoc run per output, one typst compile), a no-op `make report`,
+`import analysis`, each figure function on the curated data, and the attack chronology and
+figure on a synthetic table of 100,000 events. Aims (issue 5): cold < 10 s and <= 1.5x the
+irreducible sum; no-op < 0.5 s; import < 0.3 s; 100,000-event chronology < 2 s.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def clock(fn, repeat=1):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+def make(*targets):
+    done = subprocess.run(["make", *targets], cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"make {' '.join(targets)} failed:\n{done.stderr}")
+    return done
+
+
+def row(name, seconds, aim=None):
+    verdict = "" if aim is None else ("  ok" if seconds <= aim else f"  over the {aim:g} s aim")
+    print(f"{name:<52} {seconds:8.3f} s{verdict}")
+
+
+def synthetic_attacks(n: int):
+    import numpy as np
+    import pandas as pd
+
+    from analysis import load
+
+    t = load()
+    rng = np.random.default_rng(0)
+    base = t.attacks
+    picks = base.iloc[rng.integers(0, len(base), n)].reset_index(drop=True)
+    days = rng.integers(0, 365 * 20, n)
+    picks["date"] = pd.Timestamp("2004-01-01") + pd.to_timedelta(days, unit="D")
+    picks["date_end"] = pd.NaT
+    picks["date_precision"] = pd.Categorical(["day"] * n, categories=base.date_precision.cat.categories)
+    picks["event_kind"] = pd.Categorical(["single"] * n, categories=base.event_kind.cat.categories)
+    picks["attack_id"] = pd.array([f"S{i:06d}" for i in range(n)], dtype="string")
+    picks["killed"] = pd.array(rng.integers(0, 3, n), dtype="Int64")
+    picks["injured"] = pd.array(rng.integers(0, 10, n), dtype="Int64")
+    t["attacks"] = picks
+    return t
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--skip-make", action="store_true", help="skip the make timings")
+    args = parser.parse_args()
+    print(f"# {time.strftime('%Y-%m-%d')} {platform.machine()} {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, {platform.platform()}")
+
+    if not args.skip_make:
+        make("setup")
+        make("clean")
+        stages = {}
+        for stage, target in (("validate", "validate"), ("figures", "figures"), ("report (HTML + PDF)", "report")):
+            stages[stage], _ = clock(lambda: make(target))
+            row(f"cold make: {stage}", stages[stage])
+        cold = sum(stages.values())
+        row("cold make report, total", cold, 10)
+        noop = min(clock(lambda: make("report"))[0] for _ in range(3))
+        row("no-op make report", noop, 0.5)
+
+    py = [sys.executable, "-c"]
+    base = min(clock(lambda: subprocess.run(py + ["pass"], check=True))[0] for _ in range(5))
+    imp = min(clock(lambda: subprocess.run(py + ["import analysis"], cwd=ROOT, check=True))[0] for _ in range(5))
+    row("import analysis (above bare interpreter start)", imp - base, 0.3)
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis import figures, load, report
+    from analysis import attacks as attacks_mod
+
+    tables = load()
+    # Irreducible steps: savefig per file, pandoc per output, one typst compile.
+    savefig = 0.0
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, make_fig in figures.FIGURES.items():
+            fig = make_fig(tables)
+            for fmt in ("svg", "png", "pdf"):
+                seconds, _ = clock(lambda: figures._save(fig, Path(tmp) / f"{name}.{fmt}", fmt))
+                savefig += seconds
+            plt.close(fig)
+        row("irreducible: savefig, 12 figure files", savefig)
+        spent = {"pandoc": 0.0, "typst": 0.0}
+        real_run, typst = report._run, report._typst()
+        real_compile = typst.compile
+
+        def timed_run(cmd, cwd):
+            seconds, _ = clock(lambda: real_run(cmd, cwd))
+            spent["pandoc"] += seconds
+
+        def timed_compile(*a, **k):
+            seconds, result = clock(lambda: real_compile(*a, **k))
+            spent["typst"] += seconds
+            return result
+
+        report._run, typst.compile = timed_run, timed_compile
+        try:
+            for fmt in ("html", "pdf"):
+                seconds, _ = clock(lambda: report.render(out_dir=Path(tmp) / fmt, figures_dir=Path(tmp), formats=(fmt,)))
+                row(f"render {fmt.upper()} alone", seconds)
+        finally:
+            report._run, typst.compile = real_run, real_compile
+        row("irreducible: pandoc, one run per output", spent["pandoc"])
+        row("irreducible: typst, one compile", spent["typst"])
+        floor = savefig + spent["pandoc"] + spent["typst"]
+        row("irreducible sum", floor)
+        if not args.skip_make:
+            print(f"{'cold build / irreducible sum':<52} {cold / floor:8.2f} x  (aim <= 1.5)")
+
+    for name in ("plot_troops", "plot_bases", "plot_attacks", "plot_attacks_per_year", "plot_sources"):
+        fn = getattr(figures, name)
+
+        def draw():
+            ax = fn(tables)
+            ax.figure.canvas.draw()
+            plt.close(ax.figure)
+
+        draw()
+        row(f"{name} (curated data, drawn)", clock(draw, 3)[0])
+
+    big = synthetic_attacks(100_000)
+    row("attacks.chronology, 100,000 events", clock(lambda: attacks_mod.chronology(big.attacks, big.bases), 3)[0], 2)
+    row("attacks.per_year, 100,000 events", clock(lambda: attacks_mod.per_year(big.attacks), 3)[0])
+
+    def draw_big():
+        ax = figures.plot_attacks(big)
+        ax.figure.canvas.draw()
+        plt.close(ax.figure)
+
+    row("plot_attacks, 100,000 events (drawn)", clock(draw_big)[0])
+    print(f"peak memory (ru_maxrss): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
