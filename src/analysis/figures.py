@@ -999,6 +999,7 @@ def _save(fig: Figure, path: Path, fmt: str) -> None:
         with os.fdopen(fd, "wb") as fh:
             fig.savefig(fh, format=fmt, dpi=PNG_DPI if fmt == "png" else None,
                         metadata=arabic.savefig_metadata(fmt), facecolor="white")
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are for everyone to read
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
