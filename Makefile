@@ -40,12 +40,12 @@ validate: build/validated
 
 # Stage 2: figures.
 $(FIG_FILES) &: build/validated
-	$(PY) -m analysis figures --data data --out figures
+	$(PY) -m analysis figures --data data --out figures --validated
 figures: $(FIG_FILES)
 
 # Stage 3: the briefing.
 $(OUT)/briefing.pdf $(OUT)/briefing.html &: $(FIG_FILES) $(REPORT_IN)
-	$(PY) -m analysis report --data data --figures figures --out $(OUT)
+	$(PY) -m analysis report --data data --figures figures --out $(OUT) --validated
 report: $(OUT)/briefing.pdf $(OUT)/briefing.html
 
 test: $(SETUP)

@@ -383,3 +383,12 @@ def test_cli_exits_nonzero_on_report_error(tmp_path):
                           capture_output=True, text=True, env=env, cwd=ROOT)
     assert proc.returncode != 0
     assert "quarto" in proc.stderr.lower()
+
+
+def test_shipped_latin_fonts_are_a_fresh_cut_of_noto_sans():
+    """The HTML embeds Noto Sans cut to Latin; the shipped cut must be what the code makes today."""
+    from analysis.arabic import FONT_DIR, FONT_FILES
+    from analysis.report import LATIN_SUBSETS, latin_subset
+
+    for role, name in LATIN_SUBSETS.items():
+        assert (FONT_DIR / name).read_bytes() == latin_subset(FONT_DIR / FONT_FILES[role]), name

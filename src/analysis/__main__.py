@@ -24,9 +24,18 @@ def _validate(args) -> int:
     return 0
 
 
+def _trust(args) -> None:
+    """--validated: the caller (the Makefile's validate stage) has just checked this data."""
+    if args.validated:
+        from .validate import assume_valid
+
+        assume_valid(args.data)
+
+
 def _figures(args) -> int:
     from .figures import write_all
 
+    _trust(args)
     for path in write_all(args.data, args.out):
         print(path)
     return 0
@@ -35,6 +44,7 @@ def _figures(args) -> int:
 def _report(args) -> int:
     from .report import render
 
+    _trust(args)
     for path in render(args.data, args.out, engine=args.engine, figures_dir=args.figures):
         print(path)
     return 0
@@ -49,12 +59,14 @@ def main(argv: list[str] | None = None) -> int:
     f = sub.add_parser("figures", help="draw every figure as SVG, PNG and PDF")
     f.add_argument("--data")
     f.add_argument("--out", default="figures")
+    f.add_argument("--validated", action="store_true", help="skip the data check: it was just run (make does this)")
     f.set_defaults(run=_figures)
     r = sub.add_parser("report", help="render the briefing to PDF and HTML")
     r.add_argument("--data")
     r.add_argument("--out", default="report/_output")
     r.add_argument("--engine", choices=["auto", "quarto", "builtin"], default="auto")
     r.add_argument("--figures", help="folder of the drawn figures (default: figures/)")
+    r.add_argument("--validated", action="store_true", help="skip the data check: it was just run (make does this)")
     r.set_defaults(run=_report)
     args = parser.parse_args(argv)
     # A build stopped by make or CI (SIGTERM) unwinds like Ctrl-C, so temporary files are removed

@@ -21,6 +21,7 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.collections import LineCollection, PatchCollection  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
@@ -168,6 +169,14 @@ UNITS = {"km": {"ar": "كم", "en": "km"}, "bases": {"ar": "قاعدة", "en": "
 # --------------------------------------------------------------------------- helpers
 
 
+def _layout():
+    """Constrained layout with a wider side pad: Arabic glyphs can reach a little past the
+    extent matplotlib measures for them, and would be clipped at the figure's edge."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    return ConstrainedLayoutEngine(w_pad=0.1, h_pad=0.06)
+
+
 def _check_lang(lang: str) -> None:
     if lang not in ("ar", "en"):
         raise ValueError(f"lang must be 'ar' or 'en', not {lang!r}")
@@ -223,7 +232,7 @@ def _col(frame, name, lang):
 
 def _new_axes(ax, name: str):
     if ax is None:
-        fig = plt.figure(figsize=FIGSIZE[name], layout="constrained")
+        fig = plt.figure(figsize=FIGSIZE[name], layout=_layout())
         ax = fig.add_subplot()
     return ax
 
@@ -653,6 +662,10 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
 # --------------------------------------------------------------------------- attacks
 
 
+# Beyond this many, only the deadliest attacks get their casualties written beside them.
+MAX_CASUALTY_NOTES = 12
+
+
 def _mid(lo, hi) -> float:
     return (_x(lo) + _x(hi)) / 2
 
@@ -694,49 +707,56 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         ax.tick_params(axis="y", length=0)
         for lane in lanes:
             ax.axhline(ypos[lane], color=GRID, linewidth=0.6, zorder=0)
-        used_weapons, used_perps = [], []
+        # Drawn per group, not per event, so 100,000 events take a handful of artists.
+        chron["y"] = chron["lane"].map(ypos).astype(float)
+        chron["color"] = chron["perpetrator_kind"].astype(object).map(PERPETRATOR_COLORS).fillna(MUTED)
+        used_weapons = chron["weapon"].astype(object).tolist()
+        used_perps = chron["perpetrator_kind"].astype(object).tolist()
         x_left = _x(x0)
-        for _, r in chron.iterrows():
-            y = ypos[r["lane"]]
-            color = PERPETRATOR_COLORS.get(r["perpetrator_kind"], MUTED)
-            marker = WEAPON_MARKERS.get(r["weapon"], "o")
-            used_weapons.append(r["weapon"])
-            used_perps.append(r["perpetrator_kind"])
-            if not r["dated"]:  # below the lane's dated events
-                xe, yu = _x(r["hi"]), y - 0.22
-                ax.plot([x_left, xe], [yu, yu], color=color, linewidth=3, alpha=0.45,
-                        linestyle=(0, (1, 1.2)), solid_capstyle="butt", zorder=2)
-                ax.plot([xe], [yu], marker="|", color=color, markersize=8, markeredgewidth=1.5, zorder=3)
-                when = _date_text(r["hi"], "month" if r["hi"].is_month_end else "day", lang)
-                ax.annotate(_t(_copy("undated_series", lang, date=when), lang), xy=(xe, yu), xytext=(0, -4),
-                            textcoords="offset points", ha="right", va="top", fontsize=6.2, color="#555555",
-                            zorder=4)
-                continue
-            xl, xr = _x(r["lo"]), _x(r["hi"]) + 1
-            if r["event_kind"] == "series":
-                ax.add_patch(Rectangle((xl, y - 0.17), max(xr - xl, 12), 0.34, facecolor=color, alpha=0.35,
-                                       edgecolor=color, linewidth=0.6, zorder=2))
-                xm = xl
-            else:
-                xm = _mid(r["lo"], r["hi"])
-                if xr - xl > 2:  # month or year precision: show the period the date stands for
-                    ax.plot([xl, xr], [y, y], color=color, linewidth=1.0, alpha=0.8, zorder=3,
-                            solid_capstyle="butt")
-            cas = 0 if pd.isna(r["casualties"]) else int(r["casualties"])
-            size = 5.5 + 1.6 * np.sqrt(cas)
-            ax.plot([xm], [y], marker=marker, color=color, markersize=size, markeredgecolor="white",
-                    markeredgewidth=0.6, linestyle="none", zorder=5)
+        undated = chron[~chron["dated"]].drop_duplicates(["lane", "color", "hi"])
+        for _, r in undated.iterrows():  # below the lane's dated events
+            xe, yu, color = _x(r["hi"]), r["y"] - 0.22, r["color"]
+            ax.plot([x_left, xe], [yu, yu], color=color, linewidth=3, alpha=0.45,
+                    linestyle=(0, (1, 1.2)), solid_capstyle="butt", zorder=2)
+            ax.plot([xe], [yu], marker="|", color=color, markersize=8, markeredgewidth=1.5, zorder=3)
+            when = _date_text(r["hi"], "month" if r["hi"].is_month_end else "day", lang)
+            ax.annotate(_t(_copy("undated_series", lang, date=when), lang), xy=(xe, yu), xytext=(0, -4),
+                        textcoords="offset points", ha="right", va="top", fontsize=6.2, color="#555555",
+                        zorder=4)
+        dated = chron[chron["dated"]].copy()
+        dated["xl"] = mdates.date2num(dated["lo"].to_numpy())
+        dated["xr"] = mdates.date2num(dated["hi"].to_numpy()) + 1
+        series = dated["event_kind"] == "series"
+        spans = dated[series].drop_duplicates(["y", "xl", "xr", "color"])
+        for color, group in spans.groupby("color", sort=True):
+            ax.add_collection(PatchCollection(
+                [Rectangle((xl, y - 0.17), max(xr - xl, 12), 0.34) for xl, xr, y in zip(group.xl, group.xr, group.y)],
+                facecolor=color, alpha=0.35, edgecolor=color, linewidth=0.6, zorder=2))
+        dated["xm"] = np.where(series, dated["xl"], (dated["xl"] + dated["xr"] - 1) / 2)
+        periods = dated[~series & (dated["xr"] - dated["xl"] > 2)].drop_duplicates(["y", "xl", "xr", "color"])
+        for color, group in periods.groupby("color", sort=True):  # month or year precision: the period it stands for
+            ax.add_collection(LineCollection([[(a, y), (b, y)] for a, b, y in zip(group.xl, group.xr, group.y)],
+                                             colors=color, linewidths=1.0, alpha=0.8, zorder=3, capstyle="butt"))
+        cas = pd.to_numeric(dated["casualties"], errors="coerce").fillna(0).astype(float).to_numpy()
+        dated["size"] = 5.5 + 1.6 * np.sqrt(cas)
+        for (weapon, color), group in dated.groupby([dated["weapon"].astype(object), "color"], sort=True):
+            ax.scatter(group["xm"], group["y"], s=group["size"] ** 2, marker=WEAPON_MARKERS.get(weapon, "o"),
+                       color=color, edgecolors="white", linewidths=0.6, zorder=5)
+        killed = pd.to_numeric(dated["killed"], errors="coerce").fillna(0).astype(int)
+        injured = pd.to_numeric(dated["injured"], errors="coerce").fillna(0).astype(int)
+        worst = dated[(killed + injured) > 0].assign(_k=killed, _i=injured)
+        worst = worst.sort_values(["_k", "_i"], ascending=False, kind="stable").head(MAX_CASUALTY_NOTES)
+        for _, r in worst.iterrows():
             bits = []
-            if pd.notna(r["killed"]) and int(r["killed"]):
-                bits.append(_copy("killed", lang, n=int(r["killed"])))
-            if pd.notna(r["injured"]) and int(r["injured"]):
-                bits.append(_copy("injured", lang, n=int(r["injured"])))
-            if bits:
-                txt = "\n".join(bits)
-                if bool(pd.notna(r["casualties_approximate"]) and r["casualties_approximate"]):
-                    txt += _copy("approx_suffix", lang)
-                ax.annotate(_t(txt, lang), xy=(xm, y), xytext=(0, size / 2 + 2), textcoords="offset points",
-                            ha="center", va="bottom", fontsize=6.3, color=INK, linespacing=_ls(lang), zorder=6)
+            if r["_k"]:
+                bits.append(_copy("killed", lang, n=int(r["_k"])))
+            if r["_i"]:
+                bits.append(_copy("injured", lang, n=int(r["_i"])))
+            txt = "\n".join(bits)
+            if bool(pd.notna(r["casualties_approximate"]) and r["casualties_approximate"]):
+                txt += _copy("approx_suffix", lang)
+            ax.annotate(_t(txt, lang), xy=(r["xm"], r["y"]), xytext=(0, r["size"] / 2 + 2), textcoords="offset points",
+                        ha="center", va="bottom", fontsize=6.3, color=INK, linespacing=_ls(lang), zorder=6)
         _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=1.0, fontsize=6.2)
         wh = [Line2D([], [], marker=WEAPON_MARKERS.get(w, "o"), color=INK, linestyle="none", markersize=5.5)
               for w in dict.fromkeys(used_weapons)]
@@ -763,7 +783,7 @@ def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", **kwargs):
     tables = _tables(data)
     with arabic.style(lang):
         if ax is None:
-            fig = plt.figure(figsize=(FIGSIZE["attacks"][0], 2.4), layout="constrained")
+            fig = plt.figure(figsize=(FIGSIZE["attacks"][0], 2.4), layout=_layout())
             ax = fig.add_subplot()
         _frame_axes(ax, lang)
         py = _attacks.per_year(tables["attacks"])
@@ -958,19 +978,19 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
 
 
 def _fig_troops(tables, lang: str = "ar") -> Figure:
-    fig = plt.figure(figsize=FIGSIZE["troops"], layout="constrained")
+    fig = plt.figure(figsize=FIGSIZE["troops"], layout=_layout())
     plot_troops(tables, ax=fig.add_subplot(), lang=lang)
     return fig
 
 
 def _fig_bases(tables, lang: str = "ar") -> Figure:
-    fig = plt.figure(figsize=FIGSIZE["bases"], layout="constrained")
+    fig = plt.figure(figsize=FIGSIZE["bases"], layout=_layout())
     plot_bases(tables, ax=fig.add_subplot(), lang=lang)
     return fig
 
 
 def _fig_attacks(tables, lang: str = "ar") -> Figure:
-    fig = plt.figure(figsize=FIGSIZE["attacks"], layout="constrained")
+    fig = plt.figure(figsize=FIGSIZE["attacks"], layout=_layout())
     top, bottom = fig.subplots(2, 1, height_ratios=[2.4, 1])
     plot_attacks(tables, ax=top, lang=lang)
     plot_attacks_per_year(tables, ax=bottom, lang=lang)
@@ -978,7 +998,7 @@ def _fig_attacks(tables, lang: str = "ar") -> Figure:
 
 
 def _fig_sources(tables, lang: str = "ar") -> Figure:
-    fig = plt.figure(figsize=FIGSIZE["sources"], layout="constrained")
+    fig = plt.figure(figsize=FIGSIZE["sources"], layout=_layout())
     plot_sources(tables, ax=fig.add_subplot(), lang=lang)
     return fig
 
@@ -1007,24 +1027,63 @@ def _save(fig: Figure, path: Path, fmt: str) -> None:
         raise
 
 
+def _draw_and_save(tables, name: str, out: Path, lang: str) -> list[Path]:
+    written = []
+    with arabic.style(lang):
+        fig = FIGURES[name](tables, lang=lang)
+        try:
+            for fmt in FORMATS:
+                path = out / f"{name}.{fmt}"
+                _save(fig, path, fmt)
+                written.append(path)
+        finally:
+            plt.close(fig)
+    return written
+
+
+_FORKED: dict = {}  # what forked workers inherit: the loaded tables and the options
+
+
+def _forked_job(name: str) -> list[Path]:
+    return _draw_and_save(_FORKED["tables"], name, _FORKED["out"], _FORKED["lang"])
+
+
+def _jobs() -> int:
+    """Worker processes for write_all: ANALYSIS_JOBS, else one per core (at most 4); forking only
+    where it is the platform's safe default (Linux)."""
+    import multiprocessing
+    import sys
+
+    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, int(os.environ.get("ANALYSIS_JOBS", min(4, os.cpu_count() or 1))))
+
+
 def write_all(data_dir=None, out_dir="figures", *, lang: str = "ar", names=None) -> list[Path]:
     """Draw every figure of FIGURES (or `names`) and write it as SVG, PNG (200 dpi) and PDF
-    into `out_dir`; return the paths written.  Data are loaded and validated once.  The same
-    data give byte-identical files."""
+    into `out_dir`; return the paths written.  Data are loaded and validated once; figures are
+    drawn in parallel processes where the machine has cores to spare.  The same data give
+    byte-identical files, whatever the number of processes."""
+    import multiprocessing
+
     from .data import load
 
     tables = load(data_dir)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in names or FIGURES:
-        with arabic.style(lang):
-            fig = FIGURES[name](tables, lang=lang)
-            try:
-                for fmt in FORMATS:
-                    path = out / f"{name}.{fmt}"
-                    _save(fig, path, fmt)
-                    written.append(path)
-            finally:
-                plt.close(fig)
-    return written
+    names = list(names or FIGURES)
+    jobs = min(_jobs(), len(names))
+    if jobs <= 1:
+        return [path for name in names for path in _draw_and_save(tables, name, out, lang)]
+    _FORKED.update(tables=tables, out=out, lang=lang)
+    pool = multiprocessing.get_context("fork").Pool(jobs)
+    try:
+        done = pool.map(_forked_job, names, chunksize=1)
+        pool.close()
+    except BaseException:
+        pool.terminate()  # workers unwind, removing their temporary files
+        raise
+    finally:
+        pool.join()
+        _FORKED.clear()
+    return [path for paths in done for path in paths]

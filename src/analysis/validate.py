@@ -226,8 +226,43 @@ def _semantic(t: Tables, corpus: bool) -> list[Problem]:
     return p
 
 
+_VALID: set[tuple] = set()  # fingerprints of folders found valid in this process
+
+
+def fingerprint(data_dir=None, *, corpus: bool = True) -> tuple:
+    """What a validation result depends on: every data and corpus file's path and content hash."""
+    package = Package.at(data_dir)
+    paths = sorted(package.root.glob("*"))
+    if corpus and package.corpus is not None:
+        paths += sorted(package.corpus.glob("*.txt"))
+    stats = tuple((str(p.resolve()), hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths if p.is_file())
+    return (str(package.root.resolve()), corpus, stats)
+
+
+def assume_valid(data_dir=None, *, corpus: bool = True) -> None:
+    """Record that this folder, as it is now, was validated (e.g. by the Makefile's validate stage),
+    so that `load` does not check it again in this process."""
+    _VALID.add(fingerprint(data_dir, corpus=corpus))
+
+
 def validate(data_dir=None, *, corpus: bool = True) -> list[Problem]:
-    """All problems in a data folder, sorted; an empty list means valid."""
+    """All problems in a data folder, sorted; an empty list means valid.
+
+    A folder found valid is remembered (by the files' content hashes) for the rest of the process,
+    so loading the same data twice checks it once."""
+    try:
+        key = fingerprint(data_dir, corpus=corpus)
+    except (OSError, ValueError, KeyError, TypeError):  # an unreadable folder: _validate says why
+        key = None
+    if key is not None and key in _VALID:
+        return []
+    problems = _validate(data_dir, corpus=corpus)
+    if not problems and key is not None:
+        _VALID.add(key)
+    return problems
+
+
+def _validate(data_dir=None, *, corpus: bool = True) -> list[Problem]:
     problems: list[Problem] = []
     try:
         package = Package.at(data_dir)
