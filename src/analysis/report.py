@@ -602,10 +602,8 @@ def generated_markdown(tables) -> dict[str, str]:
         rows.append([md_escape(s["source_id"]), outlet, ob.get(str(s["outlet_basis"]), ""),
                      fdate(s["published"], s["date_precision"]), f"{db.get(str(s['date_basis']), '')}، بدقة {dp.get(str(s['date_precision']), '')}",
                      window, num(s["paragraphs"]), facts])
-        reasons.append(f"- **{md_escape(s['source_id'])}** ({_txt(s['outlet_ar']) or 'ناشره مجهول'})، قرينة الناشر:\n\n"
-                       f"  ::: {{lang=\"en\" dir=\"ltr\"}}\n  {md_escape(s['outlet_reason'])}\n  :::\n\n"
-                       f"  قرينة التاريخ:\n\n"
-                       f"  ::: {{lang=\"en\" dir=\"ltr\"}}\n  {md_escape(s['date_reason'])}\n  :::\n")
+        reasons.append(f"- **{md_escape(s['source_id'])}** ({_txt(s['outlet_ar']) or 'ناشره مجهول'})، "
+                       f"قرينة الناشر: {_txt(s['outlet_reason_ar'])} قرينة التاريخ: {_txt(s['date_reason_ar'])}\n")
     out["sources"] = _table(["المعرّف", "الناشر", "معرفة الناشر", "تاريخ النشر", "معرفة التاريخ",
                              "المدى الذي تسمح به القرائن", "الفقرات", "الوقائع المسندة إليه"], rows,
                             [8, 17, 10, 12, 13, 22, 8, 10])
