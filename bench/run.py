@@ -158,6 +158,13 @@ def main() -> None:
         plt.close(ax.figure)
 
     row("plot_attacks, 100,000 events (drawn)", clock(draw_big)[0])
+
+    def draw_big_per_year():
+        ax = figures.plot_attacks_per_year(big)
+        ax.figure.canvas.draw()
+        plt.close(ax.figure)
+
+    row("plot_attacks_per_year, 100,000 events (drawn)", clock(draw_big_per_year)[0])
     print(f"peak memory (ru_maxrss): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
