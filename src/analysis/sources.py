@@ -91,35 +91,13 @@ def disagreements(tables) -> pd.DataFrame:
     claims = tables["claims"]
     conflicts = tables["conflicts"]
     sources = tables["sources"]
-    c = pd.DataFrame({
-        "conflict_id": conflicts["conflict_id"].astype("string"),
-        "topic_ar": conflicts["topic_ar"].astype("string"),
-        "topic_en": conflicts["topic_en"].astype("string"),
-        "subject_table": conflicts["subject_table"].astype("string"),
-        "subject_id": conflicts["subject_id"].astype("string"),
-        "attribute": conflicts["attribute"].astype("string"),
-        "status": conflicts["status"].astype("string"),
-        "note_ar": conflicts["note_ar"].astype("string"),
-        "note_en": conflicts["note_en"].astype("string"),
-    })
-    k = pd.DataFrame({
-        "conflict_id": claims["conflict_id"].astype("string"),
-        "claim_id": claims["claim_id"].astype("string"),
-        "value": claims["value"].astype("string"),
-        "unit": claims["unit"].astype("string"),
-        "claim_ar": claims["claim_ar"].astype("string"),
-        "claim_en": claims["claim_en"].astype("string"),
-        "source_id": claims["source_id"].astype("string"),
-        "paragraph": claims["paragraph"].astype("Int64"),
-    })
-    s = pd.DataFrame({
-        "source_id": sources["source_id"].astype("string"),
-        "outlet_ar": sources["outlet_ar"].astype("string"),
-        "outlet_en": sources["outlet_en"].astype("string"),
-        "outlet_basis": sources["outlet_basis"].astype("string"),
-        "published": sources["published"],
-        "published_precision": sources["date_precision"].astype("string"),
-    })
+    c = conflicts[["conflict_id", "topic_ar", "topic_en", "subject_table", "subject_id", "attribute", "status",
+                   "note_ar", "note_en"]].astype("string")
+    k = claims[["conflict_id", "claim_id", "value", "unit", "claim_ar", "claim_en", "source_id"]].astype("string")
+    k["paragraph"] = claims["paragraph"].astype("Int64")
+    s = sources[["source_id", "outlet_ar", "outlet_en", "outlet_basis"]].astype("string")
+    s["published"] = sources["published"]
+    s["published_precision"] = sources["date_precision"].astype("string")
     out = k.merge(c, on="conflict_id", how="left").merge(s, on="source_id", how="left")
     cols = ["conflict_id", "topic_ar", "topic_en", "subject_table", "subject_id", "attribute", "status",
             "claim_id", "value", "unit", "claim_ar", "claim_en", "source_id", "paragraph",
