@@ -252,15 +252,19 @@ def _frame_axes(ax, lang: str, *, ygrid: bool = True) -> None:
 
 
 def _ls(lang: str) -> float:
-    """Line spacing for multi-line text: Noto Sans Arabic's line height is tall."""
-    return 0.85 if lang == "ar" else 1.15
+    """Line spacing for multi-line text: with native shaping (matplotlib >= 3.11) lines take
+    Noto Sans Arabic's tall line height, so Arabic needs less spacing; not so when reshaped."""
+    return 0.85 if lang == "ar" and arabic.native_shaping() else 1.15
 
 
-def _title(ax, title: str, subtitle: str | None, lang: str) -> None:
-    """Title on the reader's starting side; the subtitle hangs just below it."""
+def _title(ax, title: str, subtitle: str | None, lang: str, *, above: float = 0) -> None:
+    """Title on the reader's starting side; the subtitle hangs just below it.  `above`: height
+    in points of what sits on top of the Axes (tick labels on top), which matplotlib's own
+    title placement clears without leaving room for the subtitle."""
     loc = "right" if lang == "ar" else "left"
     t = ax.set_title(_t(title, lang), loc=loc, fontsize=11, fontweight="bold", color=INK,
-                     pad=26 if subtitle else 6)
+                     pad=(26 if subtitle else 6) + above)
+    ax._analysis_title = t  # for _flush_titles
     if subtitle:
         x = 1.0 if lang == "ar" else 0.0
         ax.annotate(_t(subtitle, lang), xy=(x, 0.0), xycoords=t, xytext=(0, -3),
@@ -283,6 +287,7 @@ def _legend(ax, handles, labels, lang: str, **kw):
             handles = [handles[i] for i in order]
             labels = [labels[i] for i in order]
         kw.setdefault("markerfirst", False)
+        kw.setdefault("handletextpad", 1.1)  # Arabic glyphs overhang their box: keep clear of markers
         kw.setdefault("alignment", "right")
     return ax.legend(handles, [_t(s, lang) for s in labels], **kw)
 
@@ -769,7 +774,7 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
                        title=_t(_copy("weapon", lang), lang), title_fontsize=7, handlelength=1.2,
                        labelspacing=0.3)
         ax.add_artist(leg1)
-        _legend(ax, ph, pl, lang, loc="lower right", bbox_to_anchor=(0.78, 0.0), ncol=1,
+        _legend(ax, ph, pl, lang, loc="lower right", bbox_to_anchor=(0.78 if lang == "ar" else 0.66, 0.0), ncol=1,
                 title=_t(_copy("perpetrator", lang), lang), title_fontsize=7, handlelength=1.2,
                 labelspacing=0.3)
         _title(ax, _copy("attacks_title", lang), _copy("attacks_sub", lang), lang)
@@ -835,6 +840,9 @@ def _source_labels(tables, lang: str) -> dict[str, str]:
         outlet = r[f"outlet_{lang}"]
         outlet = _copy("outlet_unknown", lang) if pd.isna(outlet) else str(outlet)
         when = _date_text(r["published"], str(r["date_precision"]), lang)
+        if lang == "en":  # abbreviated month names keep the columns narrow
+            for name in arabic.MONTHS_ENGLISH:
+                when = when.replace(name, name[:3])
         mark = ""
         if str(r["outlet_basis"]) == "inferred" or str(r["date_basis"]) == "inferred":
             mark = TEXT[lang]["inferred_mark"]
@@ -889,7 +897,10 @@ def _claim_value(tables, row, lang: str) -> str:
     near = [k for k in lbl if k.endswith("_" + value)]
     if len(near) == 1:
         return lbl[near[0]]
-    return " ".join(str(row[f"claim_{lang}"]).split()[:3])
+    words = " ".join(str(row[f"claim_{lang}"]).split()[:3])
+    if lang == "en" and len(words) > 12 and value.isalpha():  # Latin runs wide: the bare value
+        return value.capitalize()
+    return words
 
 
 def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, **kwargs):
@@ -936,16 +947,21 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
                 g = dis[dis["conflict_id"] == key].reset_index(drop=True)
                 for j, c in g.iterrows():
                     color = CLAIM_COLORS[j % len(CLAIM_COLORS)]
-                    txt = _claim_value(tables, c, lang)
-                    ax.text(col[str(c["source_id"])], y[i], _t(txt, lang), ha="center", va="center_baseline",
-                            fontsize=6.2, color="white", fontweight="bold", linespacing=1.05, zorder=4,
-                            bbox=dict(boxstyle="round,pad=0.25", fc=color, ec="none"))
+                    txt = "\n".join(textwrap.wrap(_claim_value(tables, c, lang), 22 if lang == "ar" else 20)[:2])
+                    # Noto Sans Arabic's tall line box sits the glyphs high: nudge onto the row
+                    ax.annotate(_t(txt, lang), xy=(col[str(c["source_id"])], y[i]),
+                                xytext=(0, -3.5 if lang == "ar" else 0), textcoords="offset points",
+                                ha="center", va="center", fontsize=6.2 if "\n" not in txt else 5.6,
+                                color="white", fontweight="bold", linespacing=_ls(lang),
+                                zorder=4, bbox=dict(boxstyle="round,pad=0.25", fc=color, ec="none"))
         for x in range(len(src_ids)):
             ax.axvline(x, color=GRID, linewidth=0.5, zorder=0)
         if lang == "ar":
             ax.yaxis.tick_right()
         ax.set_yticks([y[i] for i in range(n)])
-        ax.set_yticklabels([_t(text, lang) for _, text, _ in rows])
+        width = 200 if lang == "ar" else 58  # Latin runs wider: wrap long English labels
+        ax.set_yticklabels([_t("\n".join(textwrap.wrap(text, width)), lang) for _, text, _ in rows],
+                           linespacing=_ls(lang))
         for tick, (kind, _, _) in zip(ax.get_yticklabels(), rows):
             tick.set_fontsize(7.4 if kind == "header" else 6.6)
             if kind == "header":
@@ -953,7 +969,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
             tick.set_color(INK if kind != "fact" else "#333333")
         labels = _source_labels(tables, lang)
         ax.set_xticks([col[s] for s in src_ids])
-        ax.set_xticklabels([_t(labels[s], lang) for s in src_ids], fontsize=6.6, linespacing=_ls(lang))
+        ax.set_xticklabels([_t(labels[s], lang) for s in src_ids], fontsize=6.2, linespacing=_ls(lang))
         ax.xaxis.tick_top()
         ax.tick_params(length=0, pad=3)
         for side in ax.spines:
@@ -964,28 +980,51 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
             Patch(facecolor=CLAIM_COLORS[0]),
         ]
         labs = [_copy("primary", lang), _copy("further", lang), _copy("claim", lang)]
-        leg = _legend(ax, handles, labs, lang, loc="upper center", bbox_to_anchor=(0.5, -0.01), ncol=3,
+        # anchored at the matrix's outer edge, extending under the row labels
+        leg = _legend(ax, handles, labs, lang, loc="upper left" if lang == "ar" else "upper right",
+                      bbox_to_anchor=(0.0 if lang == "ar" else 1.0, -0.01), ncol=3,
                       columnspacing=1.2, handlelength=1.4, fontsize=6.6)
         leg.set_zorder(5)
         ax.annotate(_t(_copy("inferred_note", lang), lang), xy=(1.0 if lang == "ar" else 0.0, -0.075),
                     xycoords="axes fraction", ha=arabic.align(lang), va="top", fontsize=6.2, color=MUTED,
                     annotation_clip=False)
-        _title(ax, _copy("sources_title", lang), _copy("sources_sub", lang), lang)
+        _title(ax, _copy("sources_title", lang), _copy("sources_sub", lang), lang, above=30 if lang == "ar" else 22)
     return ax
 
 
 # --------------------------------------------------------------------------- output
 
 
+def _flush_titles(fig: Figure, lang: str) -> None:
+    """Move each Axes' title (and the subtitle hanging from it) to the outer edge of its tick
+    labels, so titles line up with the figure edge on the reader's starting side.  Layout
+    passes without rasterising; a second pass lets the layout see the subtitle where it now is."""
+    for _ in range(2):
+        fig.draw_without_rendering()
+        renderer = fig._get_renderer()
+        for ax in fig.axes:
+            title = getattr(ax, "_analysis_title", None)
+            if title is None:
+                continue
+            box, ybox = ax.bbox, ax.yaxis.get_tightbbox(renderer)
+            if lang == "ar":
+                edge = max(box.x1, ybox.x1 if ybox is not None else box.x1)
+            else:
+                edge = min(box.x0, ybox.x0 if ybox is not None else box.x0)
+            title.set_x((edge - box.x0) / box.width)
+
+
 def _fig_troops(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=FIGSIZE["troops"], layout=_layout())
     plot_troops(tables, ax=fig.add_subplot(), lang=lang)
+    _flush_titles(fig, lang)
     return fig
 
 
 def _fig_bases(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=FIGSIZE["bases"], layout=_layout())
     plot_bases(tables, ax=fig.add_subplot(), lang=lang)
+    _flush_titles(fig, lang)
     return fig
 
 
@@ -994,12 +1033,14 @@ def _fig_attacks(tables, lang: str = "ar") -> Figure:
     top, bottom = fig.subplots(2, 1, height_ratios=[2.4, 1])
     plot_attacks(tables, ax=top, lang=lang)
     plot_attacks_per_year(tables, ax=bottom, lang=lang)
+    _flush_titles(fig, lang)
     return fig
 
 
 def _fig_sources(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=FIGSIZE["sources"], layout=_layout())
     plot_sources(tables, ax=fig.add_subplot(), lang=lang)
+    _flush_titles(fig, lang)
     return fig
 
 
