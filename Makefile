@@ -12,54 +12,65 @@ FIGS      := troops bases attacks sources
 FIG_FILES := $(foreach f,$(FIGS),figures/$(f).svg figures/$(f).png figures/$(f).pdf)
 REPORT_IN := $(shell find report -type f \( -name '*.qmd' -o -name '_quarto.yml' -o -name '*.css' -o -name '*.py' \) -not -path 'report/_output/*' -not -path 'report/_generated/*' 2>/dev/null | LC_ALL=C sort)
 OUT       := report/_output
-# Builds carry the date of the commit they are built from (fallback inside: the latest source's date).
-GIT_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null)
+UV        := uv==0.13.9
+# Builds carry the date of this project's last commit (fallback inside: the latest source's date);
+# never the date of a repository this tree merely sits inside.
+GIT_EPOCH := $(shell top=$$(git rev-parse --show-toplevel 2>/dev/null) && [ "$$top" = "$$(pwd -P)" ] && git log -1 --format=%ct 2>/dev/null)
 ifneq ($(GIT_EPOCH),)
 export SOURCE_DATE_EPOCH ?= $(GIT_EPOCH)
 endif
 
-.PHONY: all setup validate figures report test test-mpl310 clean distclean bench
-.DELETE_ON_ERROR:
+.PHONY: all help setup validate figures report test test-fast test-mpl310 clean distclean bench
+# The stages write their outputs atomically and keep the previous ones when they fail or are
+# stopped; make must not delete them either (it would on an error or a signal otherwise).
+.PRECIOUS: $(FIG_FILES) $(OUT)/briefing.pdf $(OUT)/briefing.html
 
-all: report
+all: report ## the default: the briefing (report/_output/briefing.{pdf,html})
 
-# Stage 0: the virtual environment, from the pinned lock file.
+help: ## list the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed -E 's/^([a-z0-9-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
+
+# Stage 0: the virtual environment, from the pinned lock file (uv installs it in seconds).
 $(SETUP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PY) -m pip install --quiet --disable-pip-version-check $(UV)
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.lock
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
 	touch $@
-setup: $(SETUP)
+setup: $(SETUP) ## make .venv from requirements.lock
 
 # Stage 1: validate the curated data (schema, keys, provenance).
 build/validated: $(SETUP) $(DATA) $(SRC)
 	@mkdir -p build
 	$(PY) -m analysis validate --data data
 	@touch $@
-validate: build/validated
+validate: build/validated ## check data/ against its descriptor and the source articles
 
 # Stage 2: figures.
 $(FIG_FILES) &: build/validated
 	$(PY) -m analysis figures --data data --out figures --validated
-figures: $(FIG_FILES)
+figures: $(FIG_FILES) ## draw figures/*.{svg,png,pdf}
 
 # Stage 3: the briefing.
 $(OUT)/briefing.pdf $(OUT)/briefing.html &: $(FIG_FILES) $(REPORT_IN)
 	$(PY) -m analysis report --data data --figures figures --out $(OUT) --validated
-report: $(OUT)/briefing.pdf $(OUT)/briefing.html
+report: $(OUT)/briefing.pdf $(OUT)/briefing.html ## render the briefing to PDF and HTML
 
-test: $(SETUP)
+test: $(SETUP) ## the whole test suite
 	$(PY) -m pytest
 
+test-fast: $(SETUP) ## the core tests, without builds, fuzzing, browsers and OCR
+	$(PY) -m pytest -m "not slow" -q
+
 # The Arabic tests again under matplotlib 3.10, which needs reshaping (own venv: .venv-mpl310).
-test-mpl310:
+test-mpl310: ## the Arabic tests again under matplotlib 3.10
 	tools/mpl310/run.sh
 
-bench: $(SETUP)
+bench: $(SETUP) ## print timings for this machine
 	$(PY) bench/run.py
 
-clean:
-	rm -rf build figures/*.svg figures/*.png figures/*.pdf report/_output report/_generated report/_variables.yml
+clean: ## remove every build output (and temporary files of killed builds)
+	rm -rf build figures/*.svg figures/*.png figures/*.pdf figures/.*.tmp report/_output report/_generated report/_variables.yml
 
-distclean: clean
+distclean: clean ## also remove the virtual environments
 	rm -rf $(VENV) .venv-mpl310

@@ -284,10 +284,12 @@ def test_data_strings_are_escaped(changed):
 
 
 def test_md_escape():
-    assert report.md_escape("<b>*x*</b>") == r"\<b\>\*x\*\</b\>"
-    assert report.md_escape("1. item") == r"1\. item"
-    assert report.md_escape("a | b\nc") == r"a \| b c"
-    assert report.md_escape("@fig-x $5") == r"\@fig-x \$5"
+    # every special is backslash-escaped and the whole string isolated (U+2068 ... U+2069)
+    assert report.md_escape("<b>*x*</b>") == "\u2068" + r"\<b\>\*x\*\<\/b\>" + "\u2069"
+    assert report.md_escape("1. item") == "\u2068" + r"1\. item" + "\u2069"
+    assert report.md_escape("a | b\nc") == "\u2068" + r"a \| b c" + "\u2069"
+    assert report.md_escape("@fig-x $5") == "\u2068" + r"\@fig\-x \$5" + "\u2069"
+    assert report.md_escape("") == "" and report.md_escape(None) == ""
 
 
 def test_count_phrase_agreement():

@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
+
+from . import config
 
 
 def _validate(args) -> int:
     from .data import Package
-    from .validate import validate
+    from .validate import REQUIRE_CORPUS_ENV, validate
+
+    if args.require_corpus:
+        os.environ[REQUIRE_CORPUS_ENV] = "1"
 
     problems = validate(args.data)
     if problems:
@@ -17,7 +23,7 @@ def _validate(args) -> int:
         print(f"invalid: {len(problems)} problem(s) in {Package.at(args.data).root}", file=sys.stderr)
         return 1
     package = Package.at(args.data)
-    rows = sum(sum(1 for _ in open(package.path(n), encoding="utf-8")) - 1 for n in package.resources)
+    rows = sum(sum(1 for line in open(package.path(n), encoding="utf-8-sig") if line.strip()) - 1 for n in package.resources)
     corpus = package.corpus
     where = f"needles and hashes checked against {corpus}" if corpus else "corpus not found: needles and hashes not checked"
     print(f"valid: {len(package.resources)} tables, {rows} rows in {package.root}; {where}")
@@ -54,36 +60,44 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     v = sub.add_parser("validate", help="check a data folder against its schema and sources")
-    v.add_argument("--data", help="data folder (default: the package's data/)")
+    v.add_argument("--data", default=str(config.DATA_DIR), help="data folder (default: %(default)s)")
+    v.add_argument("--require-corpus", action="store_true",
+                   help="fail when the source articles are not found (default: check them when present)")
     v.set_defaults(run=_validate)
     f = sub.add_parser("figures", help="draw every figure as SVG, PNG and PDF")
-    f.add_argument("--data")
-    f.add_argument("--out", default="figures")
+    f.add_argument("--data", default=str(config.DATA_DIR), help="data folder (default: %(default)s)")
+    f.add_argument("--out", default=str(config.FIGURES_DIR), help="folder for the figures (default: %(default)s)")
     f.add_argument("--validated", action="store_true", help="skip the data check: it was just run (make does this)")
     f.set_defaults(run=_figures)
     r = sub.add_parser("report", help="render the briefing to PDF and HTML")
-    r.add_argument("--data")
-    r.add_argument("--out", default="report/_output")
+    r.add_argument("--data", default=str(config.DATA_DIR), help="data folder (default: %(default)s)")
+    r.add_argument("--out", default=str(config.OUTPUT_DIR), help="folder for the briefing (default: %(default)s)")
     r.add_argument("--engine", choices=["auto", "quarto", "builtin"], default="auto")
-    r.add_argument("--figures", help="folder of the drawn figures (default: figures/)")
+    r.add_argument("--figures", default=str(config.FIGURES_DIR), help="folder of the drawn figures (default: %(default)s)")
     r.add_argument("--validated", action="store_true", help="skip the data check: it was just run (make does this)")
     r.set_defaults(run=_report)
     args = parser.parse_args(argv)
     # A build stopped by make or CI (SIGTERM) unwinds like Ctrl-C, so temporary files are removed
     # and the previous outputs stay in place.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
-    from .validate import DataValidationError
+    from .errors import AnalysisError
 
     try:
         return args.run(args)
-    except DataValidationError as err:
-        print(err, file=sys.stderr)
+    except AnalysisError as err:
+        print(f"error: {err}" if not hasattr(err, "problems") else str(err), file=sys.stderr)
         return 1
-    except Exception as err:
-        if type(err).__name__ != "ReportError":  # the report module's own one-sentence errors
+    except KeyboardInterrupt:
+        print("interrupted: the previous outputs are left in place", file=sys.stderr)
+        return 130
+    except SystemExit:
+        raise
+    except Exception as err:  # a bug, not bad input: say so in one line, traceback on request
+        if os.environ.get("ANALYSIS_DEBUG", "").strip() not in ("", "0"):
             raise
-        print(f"error: {err}", file=sys.stderr)
-        return 1
+        print(f"internal error: {type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''} "
+              "(set ANALYSIS_DEBUG=1 for the traceback, and please report it)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

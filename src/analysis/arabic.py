@@ -140,30 +140,48 @@ _register_lock = threading.Lock()
 
 
 def register_fonts() -> list[str]:
-    """Add the bundled fonts to matplotlib's fontManager; return the figure
-    family fallback list (``["Noto Sans Arabic", "Noto Sans"]``).
-
-    Idempotent.  The bundled entries are moved to the front of
-    ``fontManager.ttflist`` so that ``findfont`` picks them over a system
-    copy of the same family (ties go to the first entry), which keeps
-    figures identical across machines.  rcParams are not touched.
-    """
+    """Add the bundled fonts to matplotlib's fontManager (once); return the figure family
+    fallback list (``["Noto Sans Arabic", "Noto Sans"]``).  The font list's order and rcParams
+    are not touched: `style()` puts the bundled fonts first only while it is active."""
     from matplotlib import font_manager
 
     fm = font_manager.fontManager
     with _register_lock:
-        bundled = {str(FONT_DIR / name) for name in FONT_FILES.values()}
         known = {entry.fname for entry in fm.ttflist}
-        for path in sorted(bundled - known):
+        for path in sorted({str(FONT_DIR / name) for name in FONT_FILES.values()} - known):
             fm.addfont(path)
-        ours = [e for e in fm.ttflist if e.fname in bundled]
-        if fm.ttflist[: len(ours)] != ours:
-            others = [e for e in fm.ttflist if e.fname not in bundled]
-            fm.ttflist[:] = ours + others
-            cached = getattr(fm, "_findfont_cached", None)  # private, guard it
-            if cached is not None:
-                cached.cache_clear()
     return list(FIGURE_FAMILIES)
+
+
+@contextlib.contextmanager
+def _bundled_first() -> Iterator[None]:
+    """While active, `findfont` prefers the bundled files over a system copy of the same family
+    (ties go to the first entry of ``fontManager.ttflist``), so figures are identical across
+    machines; the user's order is restored on exit."""
+    from matplotlib import font_manager
+
+    fm = font_manager.fontManager
+    bundled = {str(FONT_DIR / name) for name in FONT_FILES.values()}
+
+    def clear():
+        cached = getattr(font_manager, "_findfont_cached", None) or getattr(fm, "_findfont_cached", None)
+        if cached is not None and hasattr(cached, "cache_clear"):  # private, so guarded
+            cached.cache_clear()
+
+    with _register_lock:
+        saved = list(fm.ttflist)
+        ours = [e for e in saved if e.fname in bundled]
+        reorder = saved[: len(ours)] != ours
+        if reorder:
+            fm.ttflist[:] = ours + [e for e in saved if e.fname not in bundled]
+            clear()
+    try:
+        yield
+    finally:
+        if reorder:
+            with _register_lock:
+                fm.ttflist[:] = saved
+                clear()
 
 
 def font_families(lang: str = "ar") -> list[str]:
@@ -413,6 +431,7 @@ def _style_rc(lang: str) -> dict[str, object]:
         "svg.fonttype": "path",  # SVG renders without the fonts installed
         "pdf.fonttype": 42,  # embed TrueType, text stays searchable
         "ps.fonttype": 42,
+        "text.parse_math": False,  # data text is never mathtext: a '$' is a dollar sign
     }
     if lang == "ar" and "text.language" in mpl.rcParams:
         rc["text.language"] = "ar"
@@ -440,7 +459,7 @@ def style(lang: str = "ar") -> Iterator[None]:
     if not had_epoch:
         os.environ["SOURCE_DATE_EPOCH"] = "0"
     try:
-        with mpl.rc_context(rc):
+        with mpl.rc_context(rc), _bundled_first():
             yield
     finally:
         if not had_epoch:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-DATA_DIR = Path(os.environ.get("ANALYSIS_DATA", Path(__file__).resolve().parents[2] / "data"))
+from .config import DATA_DIR
 DESCRIPTOR = "datapackage.json"
 
 
@@ -50,12 +50,34 @@ class Package:
         """Display labels of an enum field's values, in `lang`."""
         return {k: v[lang] for k, v in self.field(name, field).get("labels", {}).items()}
 
+    def corpus_candidates(self) -> list[Path]:
+        """Where the source articles may be: env ANALYSIS_CORPUS; else the descriptor's
+        `corpus.path`, taken both from the data folder as it was reached and from the folder a
+        symlinked data/ points to, so that however data/ is reached the same corpus is found."""
+        env = os.environ.get("ANALYSIS_CORPUS")
+        if env:
+            return [Path(env)]
+        corpus = self.descriptor.get("corpus") if isinstance(self.descriptor, dict) else None
+        rel = str(corpus.get("path", "")) if isinstance(corpus, dict) else ""
+        out = []
+        for base in (os.path.abspath(self.root), os.path.realpath(self.root)):
+            path = Path(os.path.normpath(os.path.join(base, rel)))
+            if path not in out:
+                out.append(path)
+        return out
+
+    @property
+    def corpus_path(self) -> Path:
+        """The first place the corpus is looked for (for messages)."""
+        return self.corpus_candidates()[0]
+
     @property
     def corpus(self) -> Path | None:
-        """The source articles, where present (env ANALYSIS_CORPUS overrides the descriptor)."""
-        env = os.environ.get("ANALYSIS_CORPUS")
-        path = Path(env) if env else (self.root / self.descriptor.get("corpus", {}).get("path", "")).resolve()
-        return path if path.is_dir() and any(path.glob("*.txt")) else None
+        """The source articles, where present."""
+        for path in self.corpus_candidates():
+            if path.is_dir() and any(path.glob("*.txt")):
+                return path
+        return None
 
 
 class Tables(dict):

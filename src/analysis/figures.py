@@ -12,7 +12,6 @@ reproducibly and atomically.
 from __future__ import annotations
 
 import os
-import tempfile
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -27,7 +26,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator  # noqa: E402
 
-from . import arabic, attacks as _attacks, bases as _bases, sources as _sources, troops as _troops  # noqa: E402
+from . import arabic, atomic, attacks as _attacks, bases as _bases, sources as _sources, troops as _troops  # noqa: E402
 
 __all__ = [
     "plot_troops", "plot_bases", "plot_attacks", "plot_attacks_per_year", "plot_sources",
@@ -77,6 +76,7 @@ MILESTONE_SHORT: dict[str, dict[str, str]] = {
 #: Interface copy, per language.
 TEXT: dict[str, dict[str, str]] = {
     "ar": {
+        "no_data": "لا بيانات لعرضها في الجداول المعطاة",
         "troops_title": "أعداد القوات الأميركية والأجنبية في العراق",
         "troops_sub": "من ذروة {peak} جندي إلى {last} في {area} ({year})",
         "troops_y": "عدد الجنود",
@@ -120,6 +120,7 @@ TEXT: dict[str, dict[str, str]] = {
         "series_on": "هجمات على {target}",
     },
     "en": {
+        "no_data": "No data to show in the tables given",
         "troops_title": "US and foreign troops in Iraq",
         "troops_sub": "From a peak of {peak} troops to {last} in {area} ({year})",
         "troops_y": "Troops",
@@ -182,15 +183,34 @@ def _check_lang(lang: str) -> None:
         raise ValueError(f"lang must be 'ar' or 'en', not {lang!r}")
 
 
-def _tables(data):
-    """`data` as a mapping of tables: None loads the package data; a Tables or dict is used as is."""
+def _tables(data, fn: str = "", needs: tuple[str, ...] = ()):
+    """`data` as a mapping of tables: None loads the package data; a Tables or dict is used as is.
+
+    `needs`: the tables `fn` draws from; each must be there with every column the descriptor
+    gives it, or a ValueError says which is missing (not a KeyError deep inside the drawing)."""
     if data is None:
         from .data import load
 
-        return load()
-    if isinstance(data, Mapping):
-        return data
-    raise TypeError(f"data must be None, Tables or a dict of DataFrames, not {type(data).__name__}")
+        data = load()
+    if not isinstance(data, Mapping):
+        raise TypeError(f"data must be None, Tables or a dict of DataFrames, not {type(data).__name__}")
+    package = _package(data)
+    for name in needs:
+        if name not in data:
+            raise ValueError(f"{fn} needs the table {name!r}; it is not in the data given")
+        missing = [f["name"] for f in package.fields(name) if f["name"] not in data[name].columns]
+        if missing:
+            raise ValueError(f"{fn} needs column(s) {', '.join(missing)} in table {name!r} (see datapackage.json)")
+    return data
+
+
+def _empty(ax, lang: str, title_key: str):
+    """An honest empty chart: the title and a note that there is nothing to draw."""
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, _t(_copy("no_data", lang), lang), transform=ax.transAxes, ha="center", va="center",
+            fontsize=9, color=MUTED)
+    _title(ax, _copy(title_key, lang), None, lang)
+    return ax
 
 
 def _package(tables):
@@ -369,10 +389,12 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
     readable.  Milestones are vertical lines.  Extra kwargs go to the step lines.
     """
     _check_lang(lang)
-    tables = _tables(data)
+    tables = _tables(data, "plot_troops", ("troop_levels", "milestones"))
     pkg = _package(tables)
     with arabic.style(lang):
         ax = _new_axes(ax, "troops")
+        if tables["troop_levels"].empty:
+            return _empty(ax, lang, "troops_title")
         _frame_axes(ax, lang)
         s = _troops.series(tables["troop_levels"])
         counted_lbl = pkg.labels("troop_levels", "counted", lang)
@@ -556,10 +578,12 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
     in their lane.
     """
     _check_lang(lang)
-    tables = _tables(data)
+    tables = _tables(data, "plot_bases", ("bases", "base_events", "milestones"))
     pkg = _package(tables)
     with arabic.style(lang):
         ax = _new_axes(ax, "bases")
+        if tables["base_events"].empty:
+            return _empty(ax, lang, "bases_title")
         _frame_axes(ax, lang, ygrid=False)
         ax.grid(axis="x", color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
@@ -681,10 +705,12 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
     sized by casualties (killed/injured written beside them); series drawn as spans; undated
     series as dotted bars up to their latest possible date; milestones as vertical lines."""
     _check_lang(lang)
-    tables = _tables(data)
+    tables = _tables(data, "plot_attacks", ("attacks", "milestones"))
     pkg = _package(tables)
     with arabic.style(lang):
         ax = _new_axes(ax, "attacks")
+        if tables["attacks"].empty:
+            return _empty(ax, lang, "attacks_title")
         _frame_axes(ax, lang, ygrid=False)
         ax.grid(axis="x", color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
@@ -708,7 +734,8 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         _year_axis(ax, x0, x1, lang, step=1)
         ax.set_ylim(-0.6, len(lanes) + 0.3)  # headroom for milestone labels
         ax.set_yticks([ypos[lane] for lane in lanes])
-        ax.set_yticklabels([_t(str(names[lane]), lang) for lane in lanes], fontsize=7.2)
+        ax.set_yticklabels([_t(str(names[lane]) if pd.notna(names[lane]) else lane.lstrip("~"), lang)
+                            for lane in lanes], fontsize=7.2)
         ax.tick_params(axis="y", length=0)
         for lane in lanes:
             ax.axhline(ypos[lane], color=GRID, linewidth=0.6, zorder=0)
@@ -785,11 +812,13 @@ def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", **kwargs):
     """Attacks per year (single attacks and series stacked), with killed and injured written
     above each bar; undated series as a last bar of their own."""
     _check_lang(lang)
-    tables = _tables(data)
+    tables = _tables(data, "plot_attacks_per_year", ("attacks",))
     with arabic.style(lang):
         if ax is None:
             fig = plt.figure(figsize=(FIGSIZE["attacks"][0], 2.4), layout=_layout())
             ax = fig.add_subplot()
+        if tables["attacks"].empty:
+            return _empty(ax, lang, "per_year_title")
         _frame_axes(ax, lang)
         py = _attacks.per_year(tables["attacks"])
         dated = py[py["year"].notna()]
@@ -903,18 +932,33 @@ def _claim_value(tables, row, lang: str) -> str:
     return words
 
 
+def _drawable(tables, src_ids):
+    """Support and disagreement rows that a filtered set of tables can still draw: their source
+    is among the given sources and the record they support is in its table."""
+    sup = _sources.support(tables)
+    present = {name: set(tables[name][key].astype("string")) for name, key in _sources.record_ids(tables).items()
+               if name in tables}
+    keep = [sid in src_ids and rid in present.get(t, ()) for t, rid, sid in zip(sup["table"], sup["record_id"], sup["source_id"])]
+    sup = sup[pd.Series(keep, index=sup.index, dtype=bool)] if len(sup) else sup
+    dis = _sources.disagreements(tables)
+    dis = dis[dis["source_id"].astype("string").isin(src_ids)] if len(dis) else dis
+    return sup, dis
+
+
 def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, **kwargs):
     """Source agreement matrix: facts documented by at least `min_sources` sources, and every
     disputed point, against the sources (outlet and date).  Dots mark support (filled: the
     fact's primary source; ring: a further source); on disputed points each source's value is
     written in its own colour."""
     _check_lang(lang)
-    tables = _tables(data)
+    tables = _tables(data, "plot_sources", ("sources", "conflicts", "claims", "citations", "bases", "base_events",
+                                            "troop_levels", "attacks", "milestones"))
     with arabic.style(lang):
         ax = _new_axes(ax, "sources")
-        sup = _sources.support(tables)
-        dis = _sources.disagreements(tables)
+        if tables["sources"].empty:
+            return _empty(ax, lang, "sources_title")
         src_ids = sorted(tables["sources"]["source_id"].astype("string"))
+        sup, dis = _drawable(tables, src_ids)
         col = {s: i for i, s in enumerate(src_ids)}
         if lang == "ar":  # first source on the right
             col = {s: len(src_ids) - 1 - i for i, s in enumerate(src_ids)}
@@ -1054,18 +1098,9 @@ FIGURES: dict[str, Callable[..., Figure]] = {
 
 
 def _save(fig: Figure, path: Path, fmt: str) -> None:
-    """Write atomically: a temporary file in the same folder, then os.replace."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".{fmt}.tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fig.savefig(fh, format=fmt, dpi=PNG_DPI if fmt == "png" else None,
-                        metadata=arabic.savefig_metadata(fmt), facecolor="white")
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are for everyone to read
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write one format of a figure atomically (see analysis.atomic)."""
+    atomic.write_with(path, lambda fh: fig.savefig(fh, format=fmt, dpi=PNG_DPI if fmt == "png" else None,
+                                                   metadata=arabic.savefig_metadata(fmt), facecolor="white"))
 
 
 def _draw_and_save(tables, name: str, out: Path, lang: str) -> list[Path]:
@@ -1109,9 +1144,9 @@ def write_all(data_dir=None, out_dir="figures", *, lang: str = "ar", names=None)
 
     from .data import load
 
+    out = atomic.check_writable(out_dir)
+    atomic.sweep(out)  # temporary files of a build that was killed
     tables = load(data_dir)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     names = list(names or FIGURES)
     jobs = min(_jobs(), len(names))
     if jobs <= 1:

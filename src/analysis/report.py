@@ -31,6 +31,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from . import atomic
+from .errors import OutputError, ReportError
+
 __all__ = ["ReportError", "REPORT_DIR", "TEMPLATE_DIR", "FIGURES", "render", "generate", "variables",
            "data_hash", "build_timestamp", "md_escape"]
 
@@ -50,32 +53,31 @@ SINCE = "2017-12-31"  # troop reduction "since December 2017"
 HANDOVER_BY = "2020-12-31"  # bases handed over "by the end of 2020"
 
 
-class ReportError(RuntimeError):
-    """The briefing cannot be built (a tool, font, figure or input is missing or failed)."""
 
 
 # --------------------------------------------------------------------------------------------
 # text helpers
 
-LRI, PDI = "\u2066", "\u2069"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~^@$&=\"'])")
-_LINE_START = re.compile(r"^(\s*)(\d+)([.)])")
+LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
+# Every ASCII punctuation mark pandoc gives a meaning to, '-' and '.' included: escaped, they are
+# out of reach of smart typography too ('--' stays two hyphens, '...' three dots).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~^@$&=\"'\-.:%;()/])")
 
 
 def md_escape(text) -> str:
-    """Escape a data string for pandoc/Quarto markdown: it shows as literal text.
+    """The choke point for data strings on their way to pandoc/Quarto markdown.
 
-    Backslash-escapes markdown and HTML specials (so `<script>` stays text and `*x*` is not
-    emphasis), folds newlines to spaces, and defuses list markers at the start.
+    The string shows exactly as written: every markdown, HTML and shortcode special is
+    backslash-escaped (so `<script>` stays text, `*x*` is no emphasis, `{{< include >}}` is no
+    shortcode, `--` no dash), newlines fold to spaces, and the result is wrapped in a Unicode
+    first-strong isolate so that it cannot reorder the text around it.
     """
-    if text is None:
+    if text is None or _isna(text):
         return ""
     s = " ".join(str(text).split())
-    s = _MD_SPECIAL.sub(r"\\\1", s)
-    s = _LINE_START.sub(r"\1\2\\\3", s)
-    if s[:1] in ("-", ":"):
-        s = "\\" + s
-    return s
+    if not s:
+        return ""
+    return FSI + _MD_SPECIAL.sub(r"\\\1", s) + PDI
 
 
 def ltr(text: str) -> str:
@@ -195,16 +197,30 @@ def data_hash(data_dir=None) -> str:
     return hashlib.sha256(lines.encode()).hexdigest()
 
 
+#: The latest SOURCE_DATE_EPOCH a briefing can carry (31 December 9999, 23:59:59 UTC).
+MAX_EPOCH = 253402300799
+
+
 def build_timestamp(tables) -> int:
-    """SOURCE_DATE_EPOCH if set, else midnight UTC of the latest source's publication date."""
-    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if env:
-        try:
-            return int(env)
-        except ValueError:
-            raise ReportError(f"SOURCE_DATE_EPOCH={env!r} is not an integer number of seconds.") from None
+    """SOURCE_DATE_EPOCH if set, else midnight UTC of the latest source's publication date.
+
+    A set value must be whole seconds and no earlier than the latest source: a briefing cannot be
+    released before the articles it is built from."""
     latest = tables["sources"]["published"].max()
-    return int(dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.timezone.utc).timestamp())
+    floor = int(dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.timezone.utc).timestamp())
+    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not env:
+        return floor
+    if not env.isascii() or not env.isdigit():
+        raise OutputError(f"SOURCE_DATE_EPOCH={env[:40]!r} is not a whole number of seconds since 1970.")
+    value = int(env)
+    if value > MAX_EPOCH:
+        raise OutputError(f"SOURCE_DATE_EPOCH={env[:40]} is after the year 9999.")
+    if value < floor:
+        when = dt.datetime.fromtimestamp(value, dt.timezone.utc).date()
+        raise OutputError(f"SOURCE_DATE_EPOCH={value} ({when}) is before the latest source ({latest.date()}); "
+                          "a briefing cannot be released before its sources.")
+    return value
 
 
 # --------------------------------------------------------------------------------------------
@@ -212,7 +228,8 @@ def build_timestamp(tables) -> int:
 
 
 def _labels(tables, table, field):
-    return tables.package.labels(table, field, "ar")
+    """An enum field's display labels from the descriptor, escaped: the descriptor is data too."""
+    return {k: md_escape(v) for k, v in tables.package.labels(table, field, "ar").items()}
 
 
 def _source_names(tables) -> dict[str, str]:
@@ -671,17 +688,7 @@ def font_css() -> str:
 
 
 def _write(path: Path, text: str | bytes) -> None:
-    """Write atomically: a temp file in the same directory, then os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(text.encode("utf-8") if isinstance(text, str) else text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic.write(path, text)
 
 
 def _figure_files(figures_dir: Path) -> dict[str, Path]:
@@ -880,8 +887,8 @@ def render(data_dir=None, out_dir="report/_output", engine: str = "auto", *, fig
         reason = f"({quarto})" if quarto else "(quarto not found)"
         print(f"engine: {engine} {reason}", file=sys.stderr)
     project = Path(project_dir) if project_dir is not None else REPORT_DIR
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = atomic.check_writable(out_dir)  # before pandoc and typst run, not after
+    atomic.sweep(out)  # temporary files of a build that was killed
     if engine == "builtin":  # fail early, before any work, when a tool is missing
         _pandoc()
         if "pdf" in formats:
@@ -903,11 +910,10 @@ def render(data_dir=None, out_dir="report/_output", engine: str = "auto", *, fig
             for fmt, path in built.items():
                 if not path.is_file() or path.stat().st_size == 0:
                     raise ReportError(f"The {fmt} output was not produced.")
-                fd, t = tempfile.mkstemp(prefix=f".{DOCUMENT}.{fmt}.", suffix=".tmp", dir=out)
-                os.close(fd)
-                os.chmod(t, 0o644)
-                shutil.copyfile(path, t)
+                t = atomic.temp_path(out / f"{DOCUMENT}.{fmt}")
                 temps[fmt] = t
+                shutil.copyfile(path, t)
+                os.chmod(t, 0o644)
             results = []
             for fmt, t in temps.items():
                 final = out / f"{DOCUMENT}.{fmt}"

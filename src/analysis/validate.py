@@ -8,10 +8,21 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
+import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from .data import DESCRIPTOR, Package, Tables, _typed
+from .errors import DataValidationError
+
+__all__ = ["Problem", "DataValidationError", "validate", "assume_valid", "fingerprint", "REQUIRE_CORPUS_ENV"]
+
+#: Set to 1 to make a missing source corpus a validation error (CI sets it).
+REQUIRE_CORPUS_ENV = "ANALYSIS_REQUIRE_CORPUS"
+#: The longest text a cell may hold: a note, not a document.
+MAX_CELL = 4000
 
 ID_FIELD = {"sources": "source_id", "bases": "base_id", "base_events": "event_id", "troop_levels": "obs_id",
             "attacks": "attack_id", "milestones": "milestone_id", "conflicts": "conflict_id", "claims": "claim_id",
@@ -29,12 +40,6 @@ class Problem:
         return f"{self.file}:{self.row}: {self.field or '-'}: {self.message}"
 
 
-class DataValidationError(ValueError):
-    """Raised by `load` on invalid data; `problems` holds one Problem per fault."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
-        super().__init__(f"{len(self.problems)} data problem(s):\n" + "\n".join(map(str, self.problems)))
 
 
 def _read_text(path: Path, problems: list[Problem]) -> str | None:
@@ -54,17 +59,97 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
         return None
 
 
+def _bad_char(text: str) -> str | None:
+    """The first character no data text may hold, as U+XXXX and its name: controls (NUL, escape,
+    tab...), bidi overrides/embeddings/isolates and marks, and other invisible format characters
+    (zero-width joiner and non-joiner, which Arabic and Persian spelling use, are allowed)."""
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if ch == "\n" or ch in "\u200c\u200d":
+            continue
+        if cat in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            name = unicodedata.name(ch, "control character")
+            return f"U+{ord(ch):04X} {name}"
+    return None
+
+
+_NUMBER = {"integer": re.compile(r"[+-]?[0-9]+"), "number": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")}
+
+
+def _check_cells(file: str, fields: list[dict], rows: list[list[str]], problems: list[Problem]) -> None:
+    """What frictionless lets through or words obscurely: invisible and control characters,
+    runaway cells, numbers that are not plain Latin-digit numbers (NaN, infinity, ٥٠٠٠)."""
+    kinds = [f["type"] for f in fields]
+    names = [f["name"] for f in fields]
+    for line, row in enumerate(rows[1:], start=2):
+        for i, cell in enumerate(row):
+            field = names[i] if i < len(names) else f"column {i + 1}"
+            bad = _bad_char(cell)
+            if bad:
+                problems.append(Problem(file, line, field, f"contains an invisible or control character ({bad}); remove it"))
+            elif len(cell) > MAX_CELL:
+                problems.append(Problem(file, line, field, f"{len(cell):,} characters long; a cell holds at most {MAX_CELL:,}"))
+            elif i < len(kinds) and kinds[i] in _NUMBER and cell and not _NUMBER[kinds[i]].fullmatch(cell):
+                what = "a whole number" if kinds[i] == "integer" else "a number"
+                problems.append(Problem(file, line, field, f"{cell[:40]!r} is not {what} written in Latin digits (0-9)"))
+
+
+def _descriptor_problems(package: Package) -> list[Problem]:
+    """The descriptor is data too: its shape, the safety of every resource path, and its text."""
+    d = package.descriptor
+    if not isinstance(d, dict) or not isinstance(d.get("resources"), list) or not d["resources"]:
+        return [Problem(DESCRIPTOR, 0, "resources", "the descriptor must be an object with a non-empty list of resources")]
+    out = []
+    root = os.path.abspath(package.root)
+    for i, r in enumerate(d["resources"]):
+        where = f"resources[{i}]"
+        if not isinstance(r, dict) or not isinstance(r.get("name"), str) or not isinstance(r.get("path"), str):
+            out.append(Problem(DESCRIPTOR, 0, where, "each resource needs a name and a path"))
+            continue
+        path = r["path"]
+        target = os.path.abspath(os.path.join(root, path))
+        if (os.path.isabs(path) or ".." in Path(path).parts or os.path.commonpath([root, target]) != root
+                or (os.path.exists(target) and os.path.commonpath([os.path.realpath(root), os.path.realpath(target)]) != os.path.realpath(root))):
+            out.append(Problem(DESCRIPTOR, 0, f"{where}.path", f"{path[:80]!r} points outside the data folder; it is not read"))
+        schema = r.get("schema")
+        if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or not all(
+                isinstance(f, dict) and isinstance(f.get("name"), str) and isinstance(f.get("type"), str) for f in schema["fields"]):
+            out.append(Problem(DESCRIPTOR, 0, f"{where}.schema", "needs a list of fields, each with a name and a type"))
+
+    def walk(node, where):
+        if isinstance(node, str):
+            bad = _bad_char(node)
+            if bad:
+                out.append(Problem(DESCRIPTOR, 0, where, f"contains an invisible or control character ({bad}); remove it"))
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                walk(k, where)
+                walk(v, f"{where}.{k}" if where else str(k))
+        elif isinstance(node, list):
+            for j, v in enumerate(node):
+                walk(v, f"{where}[{j}]")
+
+    walk(d, "")
+    return out
+
+
 def _check_file(package: Package, name: str, problems: list[Problem]) -> list[list[str]] | None:
-    """Encoding, emptiness and header of one table; its rows when those are sound."""
+    """Encoding, emptiness, header and cells of one table; its rows when those are sound."""
     path = package.path(name)
     text = _read_text(path, problems)
     if text is None:
         return None
+    csv.field_size_limit(2**31 - 1)  # a runaway cell is reported with its row and field below
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows = []
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        for row in reader:
+            rows.append(row)
     except csv.Error as err:
-        problems.append(Problem(path.name, 0, "", f"not readable as CSV: {err}"))
+        problems.append(Problem(path.name, reader.line_num, "", f"not readable as CSV: {err}"))
         return None
+    while len(rows) > 1 and rows[-1] == []:  # blank lines at the end of a file are no rows
+        rows.pop()
     if not rows or not any(cell.strip() for cell in rows[0]):
         problems.append(Problem(path.name, 1, "", "no header row"))
         return None
@@ -82,10 +167,15 @@ def _check_file(package: Package, name: str, problems: list[Problem]) -> list[li
         problems.append(Problem(path.name, 1, "", f"columns out of order; expected {', '.join(expected)}"))
     if len(rows) < 2:
         problems.append(Problem(path.name, 1, "", "file has a header but no rows"))
+    for line, row in enumerate(rows[1:], start=2):
+        if not row:
+            problems.append(Problem(path.name, line, "", "blank line"))
+    if len(problems) == before:
+        _check_cells(path.name, package.fields(name), rows, problems)
     return rows if len(problems) == before else None
 
 
-def _frictionless(package: Package, names: list[str], with_keys: bool) -> list[Problem]:
+def _frictionless(package: Package, names: list[str], with_keys: bool, last_row: dict[str, int]) -> list[Problem]:
     from frictionless import Dialect, Package as FPackage, Resource
     from frictionless.formats import CsvControl
 
@@ -101,18 +191,58 @@ def _frictionless(package: Package, names: list[str], with_keys: bool) -> list[P
     report = FPackage(resources=resources, basepath=str(package.root)).validate()
     for task in report.tasks:
         file = Path(task.place).name if task.place else task.name
+        fields = {f["name"]: f for f in package.fields(task.name)} if task.name in package.resources else {}
         for err in task.errors:
             row = getattr(err, "row_number", None) or 0
+            if err.type == "blank-row" or row > last_row.get(file, row):
+                continue  # blank lines are reported (or, at the end of a file, accepted) by _check_file
             field = getattr(err, "field_name", None) or ""
             cell = getattr(err, "cell", None)
             if err.type == "foreign-key":
                 field = err.note.split('"')[1] if '"' in err.note else field
                 problems.append(Problem(file, row, field, f"unknown {field.replace('_id', '')} id: {err.note}"))
+            elif err.type == "primary-key":
+                key = package.resources[task.name]["schema"].get("primaryKey", "")
+                key = key[0] if isinstance(key, list) and len(key) == 1 else key
+                m = re.search(r"position (\d+)", err.note or "")
+                if m:
+                    problems.append(Problem(file, row, key if isinstance(key, str) else "", f"repeats the id in row {m.group(1)}"))
+                # an empty key is reported as a required field below
             elif cell is not None:
-                problems.append(Problem(file, row, field, f"{cell!r}: {err.note}"))
+                problems.append(Problem(file, row, field, _plain(err, cell, fields.get(field, {}))))
             else:
                 problems.append(Problem(file, row, field, err.note or err.message))
     return problems
+
+
+_HINT = {"date": "a date written YYYY-MM-DD", "integer": "a whole number", "number": "a number",
+         "boolean": "true or false", "string": "text"}
+
+
+def _plain(err, cell, field: dict) -> str:
+    """A frictionless cell error in plain words ('type is "date/default"' -> 'is not a date ...')."""
+    shown = repr(cell if len(str(cell)) <= 60 else str(cell)[:57] + "...")
+    if err.type == "type-error":
+        return f"{shown} is not {_HINT.get(field.get('type'), 'of type ' + str(field.get('type')))}"
+    if err.type == "constraint-error":
+        c = field.get("constraints", {})
+        m = re.match(r'constraint "(\w+)"', err.note or "")
+        name = m.group(1) if m else ""
+        if name == "required":
+            return "is required but empty"
+        if name == "minimum":
+            return f"{shown} is below the smallest believable value, {c.get('minimum')}"
+        if name == "maximum":
+            return f"{shown} is above the largest believable value, {c.get('maximum')}"
+        if name == "enum":
+            return f"{shown} is not one of: {', '.join(map(str, c.get('enum', [])))}"
+        if name == "unique":
+            return f"{shown} appears more than once; it must be unique"
+        if name in ("maxLength", "minLength", "pattern"):
+            return f"{shown} breaks the {name} rule ({c.get(name)})"
+    if err.type == "unique-error":
+        return f"{shown} appears more than once; it must be unique"
+    return f"{shown}: {err.note}"
 
 
 def _window(date, precision):
@@ -158,6 +288,19 @@ def _semantic(t: Tables, corpus: bool) -> list[Problem]:
                 p.append(Problem(file[name], line, "date_note", "an inferred date needs its reason"))
 
     src = t["sources"].set_index("source_id")
+    # No fact is dated after the article that states it could have been written, unless the
+    # article gives it as expected or planned (a deadline, a target, a future withdrawal).
+    for name, frame in t.items():
+        if "date" not in frame or "source_id" not in frame:
+            continue
+        for line, r in rows(name):
+            if pd.isna(r.date) or r.source_id not in src.index:
+                continue
+            expected = (getattr(r, "modality", None) == "expected" or getattr(r, "kind", None) in ("target", "deadline"))
+            latest = src.at[r.source_id, "date_latest"]
+            if not expected and not pd.isna(latest) and r.date > latest:
+                p.append(Problem(file[name], line, "date", f"{r.date.date()} is after {r.source_id} was written "
+                                 f"(by {latest.date()}); a later date needs modality 'expected'"))
     for line, r in rows("sources"):
         if r.date_earliest > r.date_latest:
             p.append(Problem(file["sources"], line, "date_latest", "before date_earliest"))
@@ -262,26 +405,50 @@ def validate(data_dir=None, *, corpus: bool = True) -> list[Problem]:
     return problems
 
 
+def _first_per_place(problems: list[Problem]) -> list[Problem]:
+    """One problem per file, row and field (the first found), so a fault is said once."""
+    seen, out = set(), []
+    for p in problems:
+        if (p.file, p.row, p.field) not in seen:
+            seen.add((p.file, p.row, p.field))
+            out.append(p)
+    return sorted(out)
+
+
+def corpus_required() -> bool:
+    return os.environ.get(REQUIRE_CORPUS_ENV, "").strip() not in ("", "0")
+
+
 def _validate(data_dir=None, *, corpus: bool = True) -> list[Problem]:
     problems: list[Problem] = []
+    package = Package.at(data_dir)
     try:
-        package = Package.at(data_dir)
-        package.resources
+        package.descriptor
     except FileNotFoundError:
-        return [Problem(DESCRIPTOR, 0, "", f"not found in {Package.at(data_dir).root}")]
-    except (ValueError, KeyError, TypeError) as err:
-        return [Problem(DESCRIPTOR, 0, "", f"unreadable descriptor: {err}")]
-    good = [name for name in package.resources if _check_file(package, name, problems) is not None]
+        return [Problem(DESCRIPTOR, 0, "", f"not found in {package.root}")]
+    except OSError as err:
+        return [Problem(DESCRIPTOR, 0, "", f"cannot be read: {err.strerror or err}")]
+    except ValueError as err:  # not JSON, or not UTF-8
+        return [Problem(DESCRIPTOR, 0, "", f"is not valid JSON: {err}")]
+    problems = _descriptor_problems(package)
+    if problems:
+        return _first_per_place(problems)
+    if corpus and package.corpus is None and corpus_required():
+        return [Problem(DESCRIPTOR, 0, "corpus", f"the source corpus is required ({REQUIRE_CORPUS_ENV}=1) but "
+                        f"{package.corpus_path} holds no articles; set ANALYSIS_CORPUS to its folder")]
+    rows = {name: _check_file(package, name, problems) for name in package.resources}
+    good = [name for name, r in rows.items() if r is not None]
+    last_row = {package.path(name).name: len(r) for name, r in rows.items() if r is not None}
     if good:
         try:
-            problems += _frictionless(package, good, with_keys=len(good) == len(package.resources))
+            problems += _frictionless(package, good, with_keys=len(good) == len(package.resources), last_row=last_row)
         except Exception as err:  # frictionless failing on odd input is still bad input, not a crash
             problems.append(Problem(DESCRIPTOR, 0, "", f"schema check failed: {type(err).__name__}: {err}"))
     if problems:
-        return sorted(set(problems))
+        return _first_per_place(problems)
     tables = Tables({name: _typed(_read(package, name), package.fields(name)) for name in package.resources})
     tables.package = package
-    return sorted(set(_semantic(tables, corpus)))
+    return _first_per_place(_semantic(tables, corpus))
 
 
 def _read(package, name):

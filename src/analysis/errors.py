@@ -1,0 +1,27 @@
+"""The errors a user can meet, in a light module every other one can import.
+
+The command line prints these as one plain message and exits non-zero; anything else is a bug.
+"""
+from __future__ import annotations
+
+__all__ = ["AnalysisError", "DataValidationError", "ReportError", "OutputError"]
+
+
+class AnalysisError(Exception):
+    """An error the user can act on: its message says what is wrong and where."""
+
+
+class DataValidationError(AnalysisError, ValueError):
+    """Invalid data; `problems` holds one Problem (file, row, field, message) per fault."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__(f"{len(self.problems)} data problem(s):\n" + "\n".join(map(str, self.problems)))
+
+
+class ReportError(AnalysisError, RuntimeError):
+    """The briefing cannot be built (a tool, font, figure or input is missing or failed)."""
+
+
+class OutputError(AnalysisError, OSError):
+    """An output folder cannot be written, or a build setting (SOURCE_DATE_EPOCH) is unusable."""
