@@ -8,8 +8,14 @@ SETUP  := $(VENV)/.installed
 
 DATA      := data/datapackage.json $(wildcard data/*.csv)
 SRC       := pyproject.toml $(shell find src/analysis -type f \( -name '*.py' -o -name '*.ttf' -o -name '*.lua' -o -name '*.typ' -o -name '*.css' -o -name '*.html' \) 2>/dev/null | LC_ALL=C sort)
+# Each stage depends on the code it runs, so an edit to the briefing code does not redraw figures.
+BRIEFING_SRC := $(filter src/analysis/report.py src/analysis/templates/%,$(SRC))
+FIGURE_SRC   := $(filter src/analysis/figures.py src/analysis/maps.py src/analysis/timeline.py src/analysis/sourceline.py src/analysis/arabic.py src/analysis/fonts/%,$(SRC))
+CORE_SRC     := $(filter-out $(BRIEFING_SRC) $(FIGURE_SRC),$(SRC))
 FIGS      := troops bases attacks sources
-FIG_FILES := $(foreach f,$(FIGS),figures/$(f).svg figures/$(f).png figures/$(f).pdf)
+FIG_SVG   := $(foreach f,$(FIGS),figures/$(f).svg)
+FIG_PRINT := $(foreach f,$(FIGS),figures/$(f).png figures/$(f).pdf)
+FIG_FILES := $(FIG_SVG) $(FIG_PRINT)
 REPORT_IN := $(shell find report -type f \( -name '*.qmd' -o -name '_quarto.yml' -o -name '*.css' -o -name '*.py' \) -not -path 'report/_output/*' -not -path 'report/_generated/*' 2>/dev/null | LC_ALL=C sort)
 OUT       := report/_output
 UV        := uv==0.13.9
@@ -40,19 +46,21 @@ $(SETUP): requirements.lock pyproject.toml
 setup: $(SETUP) ## make .venv from requirements.lock
 
 # Stage 1: validate the curated data (schema, keys, provenance).
-build/validated: $(SETUP) $(DATA) $(SRC)
+build/validated: $(SETUP) $(DATA) $(CORE_SRC)
 	@mkdir -p build
 	$(PY) -m analysis validate --data data
 	@touch $@
 validate: build/validated ## check data/ against its descriptor and the source articles
 
-# Stage 2: figures.
-$(FIG_FILES) &: build/validated
-	$(PY) -m analysis figures --data data --out figures --validated
+# Stage 2: figures.  The briefing needs only the SVGs; `make figures` adds PNG and PDF for reuse.
+$(FIG_SVG) &: build/validated $(FIGURE_SRC)
+	$(PY) -m analysis figures --data data --out figures --formats svg --validated
+$(FIG_PRINT) &: build/validated $(FIGURE_SRC)
+	$(PY) -m analysis figures --data data --out figures --formats png,pdf --validated
 figures: $(FIG_FILES) ## draw figures/*.{svg,png,pdf}
 
 # Stage 3: the briefing.
-$(OUT)/briefing.pdf $(OUT)/briefing.html &: $(FIG_FILES) $(REPORT_IN)
+$(OUT)/briefing.pdf $(OUT)/briefing.html &: $(FIG_SVG) $(REPORT_IN) $(BRIEFING_SRC) $(FIGURE_SRC)
 	$(PY) -m analysis report --data data --figures figures --out $(OUT) --validated
 report: $(OUT)/briefing.pdf $(OUT)/briefing.html ## render the briefing to PDF and HTML
 

@@ -42,7 +42,8 @@ def _figures(args) -> int:
     from .figures import write_all
 
     _trust(args)
-    for path in write_all(args.data, args.out):
+    formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    for path in write_all(args.data, args.out, formats=formats):
         print(path)
     return 0
 
@@ -67,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     f = sub.add_parser("figures", help="draw every figure as SVG, PNG and PDF")
     f.add_argument("--data", default=str(config.DATA_DIR), help="data folder (default: %(default)s)")
     f.add_argument("--out", default=str(config.FIGURES_DIR), help="folder for the figures (default: %(default)s)")
+    f.add_argument("--formats", default="svg,png,pdf", help="comma-separated, of svg, png, pdf (default: %(default)s)")
     f.add_argument("--validated", action="store_true", help="skip the data check: it was just run (make does this)")
     f.set_defaults(run=_figures)
     r = sub.add_parser("report", help="render the briefing to PDF and HTML")

@@ -1103,12 +1103,12 @@ def _save(fig: Figure, path: Path, fmt: str) -> None:
                                                    metadata=arabic.savefig_metadata(fmt), facecolor="white"))
 
 
-def _draw_and_save(tables, name: str, out: Path, lang: str) -> list[Path]:
+def _draw_and_save(tables, name: str, out: Path, lang: str, formats=FORMATS) -> list[Path]:
     written = []
     with arabic.style(lang):
         fig = FIGURES[name](tables, lang=lang)
         try:
-            for fmt in FORMATS:
+            for fmt in formats:
                 path = out / f"{name}.{fmt}"
                 _save(fig, path, fmt)
                 written.append(path)
@@ -1121,7 +1121,7 @@ _FORKED: dict = {}  # what forked workers inherit: the loaded tables and the opt
 
 
 def _forked_job(name: str) -> list[Path]:
-    return _draw_and_save(_FORKED["tables"], name, _FORKED["out"], _FORKED["lang"])
+    return _draw_and_save(_FORKED["tables"], name, _FORKED["out"], _FORKED["lang"], _FORKED["formats"])
 
 
 def _jobs() -> int:
@@ -1135,9 +1135,9 @@ def _jobs() -> int:
     return max(1, int(os.environ.get("ANALYSIS_JOBS", min(4, os.cpu_count() or 1))))
 
 
-def write_all(data_dir=None, out_dir="figures", *, lang: str = "ar", names=None) -> list[Path]:
-    """Draw every figure of FIGURES (or `names`) and write it as SVG, PNG (200 dpi) and PDF
-    into `out_dir`; return the paths written.  Data are loaded and validated once; figures are
+def write_all(data_dir=None, out_dir="figures", *, lang: str = "ar", names=None, formats=FORMATS) -> list[Path]:
+    """Draw every figure of FIGURES (or `names`) and write it in `formats` (default: SVG, PNG at
+    200 dpi, and PDF) into `out_dir`; return the paths written.  Data are loaded and validated once; figures are
     drawn in parallel processes where the machine has cores to spare.  The same data give
     byte-identical files, whatever the number of processes."""
     import multiprocessing
@@ -1148,10 +1148,13 @@ def write_all(data_dir=None, out_dir="figures", *, lang: str = "ar", names=None)
     atomic.sweep(out)  # temporary files of a build that was killed
     tables = load(data_dir)
     names = list(names or FIGURES)
+    formats = tuple(formats)
+    if not formats or any(f not in FORMATS for f in formats):
+        raise ValueError(f"formats must be some of {FORMATS}, not {formats!r}")
     jobs = min(_jobs(), len(names))
     if jobs <= 1:
-        return [path for name in names for path in _draw_and_save(tables, name, out, lang)]
-    _FORKED.update(tables=tables, out=out, lang=lang)
+        return [path for name in names for path in _draw_and_save(tables, name, out, lang, formats)]
+    _FORKED.update(tables=tables, out=out, lang=lang, formats=formats)
     pool = multiprocessing.get_context("fork").Pool(jobs)
     try:
         done = pool.map(_forked_job, names, chunksize=1)
