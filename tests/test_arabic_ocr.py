@@ -33,6 +33,8 @@ mpl = pytest.importorskip("matplotlib")
 mpl.use("Agg", force=True)
 import matplotlib.pyplot as plt  # noqa: E402
 
+pytestmark = pytest.mark.slow  # builds the briefing / draws and reads back every figure
+
 GOOD_MIN = 0.80  # correct rendering must reach this ratio
 BAD_MAX = 0.50  # the wrong rendering must stay at or below this
 MIN_GAP = 0.30  # and be this much worse than the correct one

@@ -193,6 +193,7 @@ def _digest(folder: Path) -> dict[str, str]:
 
 
 @needs_validator
+@pytest.mark.slow
 def test_write_all_reproducible(tmp_path):
     before = dict(mpl.rcParams)
     first = figures.write_all(out_dir=tmp_path / "a")
@@ -213,6 +214,7 @@ def test_write_all_reproducible(tmp_path):
 
 
 @needs_validator
+@pytest.mark.slow
 def test_write_all_is_atomic(tmp_path, monkeypatch):
     out = tmp_path / "figs"
     figures.write_all(out_dir=out, names=["troops"])

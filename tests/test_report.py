@@ -20,6 +20,8 @@ pytest.importorskip("typst")
 from analysis import report  # noqa: E402
 from analysis.data import load  # noqa: E402
 
+pytestmark = pytest.mark.slow  # builds the briefing / draws and reads back every figure
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069]")
