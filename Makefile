@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 SETUP  := $(VENV)/.installed
 
-DATA      := data/datapackage.json $(wildcard data/*.csv)
+DATA      := data/datapackage.json $(wildcard data/*.csv) $(wildcard data/geo/*.geojson)
 SRC       := pyproject.toml $(shell find src/analysis -type f \( -name '*.py' -o -name '*.ttf' -o -name '*.lua' -o -name '*.typ' -o -name '*.css' -o -name '*.html' \) 2>/dev/null | LC_ALL=C sort)
 FIGS      := troops bases attacks sources
 FIG_FILES := $(foreach f,$(FIGS),figures/$(f).svg figures/$(f).png figures/$(f).pdf)
