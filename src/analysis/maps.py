@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 
+import matplotlib.patheffects as patheffects
 import matplotlib.pyplot as plt
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch, Rectangle
@@ -293,15 +294,23 @@ class _Placer:
         h = size_pt * self.px / 2 + 1
         self.block(x - h, y - h, x + h, y + h)
 
-    def _free(self, box, area):
+    def _free(self, box, area, pad=None):
         x0, y0, x1, y1 = box
         if x0 < area.x0 or x1 > area.x1 or y0 < area.y0 or y1 > area.y1:
             return False
-        p = self.pad
+        p = self.pad if pad is None else pad
         return all(x1 + p <= b0 or b2 + p <= x0 or y1 + p <= b1 or b3 + p <= y0 for b0, b1, b2, b3 in self.boxes)
 
+    def measure(self, ax, text, lon, lat, **kw):
+        """The display box `text` would take centred on (lon, lat)."""
+        probe = _no_math(ax.text(0, 0, text, ha="center", va="center", **kw))
+        ext = probe.get_window_extent(self.renderer)
+        probe.remove()
+        x, y = ax.transData.transform((lon, lat))
+        return (x - ext.width / 2, y - ext.height / 2, x + ext.width / 2, y + ext.height / 2)
+
     def place(self, ax, text, lon, lat, *, area=None, own=0.0, radii=None, offsets=None, leader=True,
-              required=True, **kw):
+              required=True, pad=None, halo=None, leader_from=8, **kw):
         """Annotate `text` near (lon, lat), clear of other boxes; None if `required` is False and no
         place is free (otherwise the least bad candidate is kept and the overlap test will say so)."""
         area = area if area is not None else ax.bbox
@@ -321,7 +330,7 @@ class _Placer:
                 bx0 = cx if dx > 0 else cx - w if dx < 0 else cx - w / 2
                 by0 = cy if dy > 0 else cy - h if dy < 0 else cy - h / 2
                 box = (bx0, by0, bx0 + w, by0 + h)
-                if self._free(box, area):
+                if self._free(box, area, pad):
                     chosen = (r, dx, dy, ox, oy, box)
                     break
                 if r == 0:
@@ -334,7 +343,7 @@ class _Placer:
             chosen = (0, 0, 0, 0.0, 0.0, (x - w / 2, y - h / 2, x + w / 2, y + h / 2))
         r, dx, dy, ox, oy, box = chosen
         extra = {}
-        if leader and r > 12:
+        if leader and r > leader_from:
             extra["arrowprops"] = dict(arrowstyle="-", color=MUTED, lw=0.5, shrinkA=0, shrinkB=own / 2 + 1,
                                        relpos=(0.0 if dx > 0 else 1.0 if dx < 0 else 0.5,
                                                0.0 if dy > 0 else 1.0 if dy < 0 else 0.5))
@@ -343,6 +352,8 @@ class _Placer:
                                    va="bottom" if dy > 0 else "top" if dy < 0 else "center",
                                    annotation_clip=False, zorder=9, **extra, **kw))
         ann.set_in_layout(False)
+        if halo:  # a thin outline in the ground colour keeps text legible over boundary lines
+            ann.set_path_effects([patheffects.withStroke(linewidth=2.2, foreground=halo)])
         self.block(*box)
         return ann
 
@@ -453,7 +464,8 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
                 kw.update(color=HARIR, fontweight="bold", fontsize=label_kw["fontsize"] + 0.8)
             elif geo._na(p["state"]):
                 kw.update(fontsize=label_kw["fontsize"] - 0.4, color="#333333")
-            placer.place(target, _t(str(p[f"name_{lang}"]), lang), p["lon"], p["lat"], own=size, area=area, **kw)
+            placer.place(target, _t(str(p[f"name_{lang}"]), lang), p["lon"], p["lat"], own=size, area=area,
+                         halo=FEDERAL_FILL, **kw)
 
         for p, size in drawn:
             if ins is None or not _inside(p, INSET_EXTENT):
@@ -477,12 +489,14 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
                 if ins is None or not _inside({"lon": mlon, "lat": mlat}, INSET_EXTENT):
                     break
             placer.place(ax, _t(c["line_label"], lang), mlon, mlat, radii=(3, 8, 14, 22, 32), fontsize=7.2,
-                         color=CHECK, fontweight="bold")
+                         color=CHECK, fontweight="bold", leader_from=6, halo=FEDERAL_FILL)
         # area names: countries, then governorates (left out where no free place is found)
         view = _view_box(MAP_EXTENT)
+        shown_main = {str(p[f"name_{lang}"]) for p, _ in drawn if ins is None or not _inside(p, INSET_EXTENT)}
+        shown_inset = {str(p[f"name_{lang}"]) for p, _ in drawn_in}
         for key, a in sorted(layers["areas"].items(), key=lambda kv: (kv[1].get("kind") != "country", kv[0])):
             geom = a["geometry"].intersection(view)
-            if geom.is_empty:
+            if geom.is_empty or a[f"name_{lang}"] in shown_main:  # a city's name is not repeated for its governorate
                 continue
             if ins is not None:
                 geom = geom.difference(_view_box(_inset_lonlat(ax, INSET_BOX)))
@@ -491,22 +505,30 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
             pt = geom.representative_point() if a.get("kind") != "country" else _country_anchor(geom)
             country = a.get("kind") == "country"
             placer.place(ax, _t(a[f"name_{lang}"], lang), pt.x, pt.y, radii=(0, 6, 12, 20), leader=False,
-                         required=country, fontsize=8.6 if country else 6.6,
-                         color="#7a7a7a" if country else "#6f6350", fontweight="bold" if country else "normal")
-        kpt = _kurdistan_anchor(layers)
-        if kpt is not None:
-            placer.place(ax, _t(T["kurdistan"], lang), kpt[0], kpt[1], radii=(0, 8, 16, 26), leader=False,
-                         required=False, fontsize=7.4, color=KURDISTAN_EDGE, fontweight="bold")
+                         required=country, fontsize=8.6 if country else 6.6, pad=5.0,
+                         color="#7a7a7a" if country else "#6f6350", fontweight="bold" if country else "normal",
+                         halo=None if country else (KURDISTAN_FILL if a.get("kurdistan") else FEDERAL_FILL))
+        kur = _kurdistan(layers)
+        if kur is not None:  # inside the Region: the first free spot nearest its centre
+            x0, y0, x1, y1 = placer.measure(ax, _t(T["kurdistan"], lang), 0, 0, fontsize=7.4, fontweight="bold")
+            ox, oy = ax.transData.transform((0, 0))
+            for lon, lat in _grid_points(kur):
+                x, y = ax.transData.transform((lon, lat))
+                box = (x0 - ox + x, y0 - oy + y, x1 - ox + x, y1 - oy + y)
+                if placer._free(box, ax.bbox, 4.0):
+                    placer.place(ax, _t(T["kurdistan"], lang), lon, lat, radii=(0,), leader=False, fontsize=7.4,
+                                 color=KURDISTAN_EDGE, fontweight="bold", pad=4.0, halo=KURDISTAN_FILL)
+                    break
         if ins is not None:  # governorate names in the inset (Baghdad's is too small on the main map)
             for key, a in sorted(layers["areas"].items()):
                 if a.get("kind") != "governorate":
                     continue
                 geom = a["geometry"].intersection(_view_box(INSET_EXTENT))
-                if geom.is_empty or geom.area < 0.05:
+                if geom.is_empty or geom.area < 0.05 or a[f"name_{lang}"] in shown_inset:
                     continue
                 pt = geom.representative_point()
                 placer_in.place(ins, _t(a[f"name_{lang}"], lang), pt.x, pt.y, radii=(0, 6, 12, 20), leader=False,
-                                required=False, area=in_box, fontsize=6.4, color="#6f6350")
+                                required=False, area=in_box, fontsize=6.4, color="#6f6350", pad=5.0, halo=FEDERAL_FILL)
     return ax
 
 
@@ -537,14 +559,27 @@ def _country_anchor(geom):
     return geom.representative_point()
 
 
-def _kurdistan_anchor(layers):
+def _kurdistan(layers):
     import shapely
 
     kur = [a["geometry"] for a in layers["areas"].values() if a.get("kurdistan")]
-    if not kur:
-        return None
-    pt = shapely.union_all(kur).representative_point()
-    return pt.x, pt.y
+    return shapely.union_all(kur) if kur else None
+
+
+def _pt(x, y):
+    from shapely.geometry import Point
+
+    return Point(x, y)
+
+
+def _grid_points(geom, step: float = 0.1):
+    """Points of a `step`-degree grid inside `geom`, nearest its representative point first."""
+    c = geom.representative_point()
+    x0, y0, x1, y1 = geom.bounds
+    pts = [(x0 + i * step, y0 + j * step) for i in range(int((x1 - x0) / step) + 1)
+           for j in range(int((y1 - y0) / step) + 1)]
+    pts = [(x, y) for x, y in pts if geom.contains(_pt(x, y))]
+    return sorted(pts, key=lambda p: ((p[0] - c.x) ** 2 + (p[1] - c.y) ** 2, p))
 
 
 def _legend_and_notes(ax, layers, lang: str, source_line: bool) -> None:
