@@ -310,7 +310,7 @@ class _Placer:
         return (x - ext.width / 2, y - ext.height / 2, x + ext.width / 2, y + ext.height / 2)
 
     def place(self, ax, text, lon, lat, *, area=None, own=0.0, radii=None, offsets=None, leader=True,
-              required=True, pad=None, halo=None, leader_from=8, **kw):
+              required=True, pad=None, halo=None, leader_from=12, **kw):
         """Annotate `text` near (lon, lat), clear of other boxes; None if `required` is False and no
         place is free (otherwise the least bad candidate is kept and the overlap test will say so)."""
         area = area if area is not None else ax.bbox
