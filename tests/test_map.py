@@ -48,10 +48,13 @@ def all_texts(fig):
 
 
 def overlaps(fig, pad: float = 0.0):
-    """Pairs of texts whose drawn extents intersect (by more than `pad` pixels both ways)."""
+    """Pairs of texts whose drawn extents intersect (by more than `pad` pixels both ways), and
+    leader lines that run through another text.  A text's extent is its own box (for an
+    annotation without the bounding rectangle of its leader, which would cover any diagonal)."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
-    boxes = [(t, t.get_window_extent(renderer)) for t in all_texts(fig)]
+    texts = all_texts(fig)
+    boxes = [(t, mpl.text.Text.get_window_extent(t, renderer)) for t in texts]
     out = []
     for i, (a, ba) in enumerate(boxes):
         for b, bb in boxes[i + 1:]:
@@ -59,6 +62,15 @@ def overlaps(fig, pad: float = 0.0):
             h = min(ba.y1, bb.y1) - max(ba.y0, bb.y0)
             if w > pad and h > pad:
                 out.append((a.get_text(), b.get_text()))
+    for t in texts:
+        arrow = getattr(t, "arrow_patch", None)
+        if arrow is None:
+            continue
+        v = arrow.get_path().vertices
+        pts = [v[k] + (v[k + 1] - v[k]) * f for k in range(len(v) - 1) for f in [i / 20 for i in range(21)]]
+        for other, bb in boxes:
+            if other is not t and any(bb.x0 + 1 < x < bb.x1 - 1 and bb.y0 + 1 < y < bb.y1 - 1 for x, y in pts):
+                out.append((f"leader of {t.get_text()}", other.get_text()))
     return out
 
 

@@ -301,6 +301,19 @@ class _Placer:
         p = self.pad if pad is None else pad
         return all(x1 + p <= b0 or b2 + p <= x0 or y1 + p <= b1 or b3 + p <= y0 for b0, b1, b2, b3 in self.boxes)
 
+    def _free_leader(self, x, y, box, dx, dy) -> bool:
+        """A leader from (x, y) to the label's near corner crosses no placed box, except the boxes
+        around (x, y) itself (its own marker); tested on points along the segment."""
+        ex = box[0] if dx > 0 else box[2] if dx < 0 else (box[0] + box[2]) / 2
+        ey = box[1] if dy > 0 else box[3] if dy < 0 else (box[1] + box[3]) / 2
+        own = [b for b in self.boxes if b[0] <= x <= b[2] and b[1] <= y <= b[3]]
+        others = [b for b in self.boxes if b not in own]
+        for i in range(1, 12):
+            px, py = x + (ex - x) * i / 12, y + (ey - y) * i / 12
+            if any(b[0] - 1 <= px <= b[2] + 1 and b[1] - 1 <= py <= b[3] + 1 for b in others):
+                return False
+        return True
+
     def measure(self, ax, text, lon, lat, **kw):
         """The display box `text` would take centred on (lon, lat)."""
         probe = _no_math(ax.text(0, 0, text, ha="center", va="center", **kw))
@@ -330,7 +343,8 @@ class _Placer:
                 bx0 = cx if dx > 0 else cx - w if dx < 0 else cx - w / 2
                 by0 = cy if dy > 0 else cy - h if dy < 0 else cy - h / 2
                 box = (bx0, by0, bx0 + w, by0 + h)
-                if self._free(box, area, pad):
+                if self._free(box, area, pad) and (not leader or r <= leader_from
+                                                   or self._free_leader(x, y, box, dx, dy)):
                     chosen = (r, dx, dy, ox, oy, box)
                     break
                 if r == 0:
