@@ -231,7 +231,7 @@ def problems(tables) -> list:
     files = {n: (pkg.path(n).name if pkg is not None else f"{n}.csv") for n in ("places", "areas", "bases")}
     try:
         bounds = boundaries(tables)
-    except (OSError, ValueError, KeyError, TypeError) as err:
+    except Exception as err:  # any fault in the file (JSON, GeoJSON, geometry) is bad input, not a crash
         return [Problem(BOUNDARIES.name, 0, "", f"boundaries not readable: {type(err).__name__}: {err}")]
     areas = tables["areas"]
     ids = set(areas["area_id"].astype("string"))

@@ -131,7 +131,7 @@ def _open_states(tables) -> set[str]:
     return {s for s in enum if s not in STATE_SYMBOLS}
 
 
-def T_years(lang: str, years: list[int]) -> str:
+def _years(lang: str, years: list[int]) -> str:
     """The span of the articles' years: "2021-2026"; in Arabic in words around the numbers, since a
     bare "2021-2026" inside right-to-left text may be drawn with the years swapped."""
     if not years:
@@ -186,7 +186,7 @@ def map_layers(data=None, lang: str = "ar") -> dict:
     n_unknown = len(outlets) - len(known)
     outlet_text = TEXT[lang]["sep"].join(known + ([TEXT[lang]["unknown_outlet"]] * min(n_unknown, 1)))
     source = TEXT[lang]["source"].format(
-        outlets=outlet_text, years=T_years(lang, years),
+        outlets=outlet_text, years=_years(lang, years),
         n=tables["references"]["reference_id"].nunique())
     still = [str(bnames[b]) for b, s in sorted(states.items()) if s == "still_present" and b in bnames.index]
     return {"areas": bounds, "places": places, "states": states, "state_labels": state_lbl,
@@ -433,7 +433,6 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
         fig = ax.figure
         _frame(ax, MAP_EXTENT)
         _draw_areas(ax, layers)
-        lon0, lon1, lat0, lat1 = MAP_EXTENT
         # distance checks: lines between the cited coordinates
         pl = layers["places"].set_index("place_id")
         for c in layers["checks"]:
@@ -513,10 +512,10 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
             if geom.is_empty or a[f"name_{lang}"] in shown_main:  # a city's name is not repeated for its governorate
                 continue
             if ins is not None:
-                geom = geom.difference(_view_box(_inset_lonlat(ax, INSET_BOX)))
+                geom = geom.difference(_view_box(_inset_lonlat(INSET_BOX)))
                 if geom.is_empty:
                     continue
-            pt = geom.representative_point() if a.get("kind") != "country" else _country_anchor(geom)
+            pt = geom.representative_point()
             country = a.get("kind") == "country"
             placer.place(ax, _t(a[f"name_{lang}"], lang), pt.x, pt.y, radii=(0, 6, 12, 20), leader=False,
                          required=country, fontsize=8.6 if country else 6.6, pad=5.0,
@@ -558,19 +557,13 @@ def _view_box(extent):
     return box(lon0, lat0, lon1, lat1)
 
 
-def _inset_lonlat(ax, rect):
+def _inset_lonlat(rect):
     """The main map's lon/lat extent that the inset covers (it sits on top of the map)."""
     lon0, lon1, lat0, lat1 = MAP_EXTENT
     x, y, w, h = rect
     # the Axes keeps its aspect: fractions map linearly onto the data limits
     return (lon0 + x * (lon1 - lon0), lon0 + (x + w) * (lon1 - lon0),
             lat0 + y * (lat1 - lat0), lat0 + (y + h) * (lat1 - lat0))
-
-
-def _country_anchor(geom):
-    """A point well inside the visible part of a neighbour, near Iraq: the representative point of
-    the part within ~1.3 degrees of the map's centre line, else of the whole."""
-    return geom.representative_point()
 
 
 def _kurdistan(layers):
