@@ -156,6 +156,16 @@ def main() -> None:
         draw()
         row(f"{name} (curated data, drawn)", clock(draw, 3)[0])
 
+    from analysis import maps
+
+    def draw_map():
+        ax = maps.plot_bases_map(tables)
+        ax.figure.canvas.draw()
+        plt.close(ax.figure)
+
+    draw_map()
+    row("plot_bases_map (curated data, drawn)", clock(draw_map, 3)[0], 1)  # aim (issue 10): under a second
+
     big = synthetic_attacks(100_000)
     row("attacks.chronology, 100,000 events", clock(lambda: attacks_mod.chronology(big.attacks, big.bases), 3)[0], 2)
     row("attacks.per_year, 100,000 events", clock(lambda: attacks_mod.per_year(big.attacks), 3)[0])

@@ -47,6 +47,10 @@ LABELS = [
     "قاعدة K-1 في كركوك",
     arabic.format_date("2014-06-10"),  # 10 حزيران 2014
     arabic.format_date("2011-12-18", style="both"),  # 18 كانون الأول (ديسمبر) 2011
+    # the locator map's own labels (analysis.maps.TEXT, areas.csv)
+    "إقليم كردستان",
+    "محيط بغداد",
+    "لا معلومات لاحقة",
 ]
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")

@@ -236,6 +236,8 @@ def changed(tmp_path_factory, built):
     for p in DATA.iterdir():
         if p.is_file():
             shutil.copy2(p, data / p.name)
+        elif p.is_dir():  # data/geo: the map's boundaries
+            shutil.copytree(p, data / p.name)
     import csv
 
     path = data / "troop_levels.csv"

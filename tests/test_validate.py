@@ -53,7 +53,8 @@ def test_curated_data_is_valid():
 
 def test_loader_types_columns_from_the_descriptor():
     t = analysis.load()
-    assert set(t) == {"sources", "bases", "base_events", "troop_levels", "attacks", "milestones", "conflicts", "claims", "citations"}
+    assert set(t) == {"sources", "bases", "base_events", "troop_levels", "attacks", "milestones", "conflicts", "claims", "citations",
+                      "references", "places", "areas"}
     assert str(t.troop_levels["count"].dtype) == "Int64"
     assert pd.api.types.is_datetime64_any_dtype(t.attacks["date"])
     assert isinstance(t.troop_levels["counted"].dtype, pd.CategoricalDtype)
@@ -158,7 +159,7 @@ def run_cli(*args):
 def test_cli_valid():
     done = run_cli("validate")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("valid: 9 tables") and len(done.stdout.strip().splitlines()) == 1
+    assert done.stdout.startswith("valid: 12 tables") and len(done.stdout.strip().splitlines()) == 1
 
 
 def test_cli_invalid_lists_file_row_field(data):

@@ -1088,12 +1088,19 @@ def _fig_sources(tables, lang: str = "ar") -> Figure:
     return fig
 
 
+def _fig_map(tables, lang: str = "ar") -> Figure:
+    from .maps import map_figure  # fixed layout: labels are placed for the map's size in inches
+
+    return map_figure(tables, lang=lang)
+
+
 #: Figure name -> function(tables, lang="ar") -> Figure, as written by `write_all`.
 FIGURES: dict[str, Callable[..., Figure]] = {
     "troops": _fig_troops,
     "bases": _fig_bases,
     "attacks": _fig_attacks,
     "sources": _fig_sources,
+    "map": _fig_map,
 }
 
 

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import geo
 from .data import DESCRIPTOR, Package, Tables, _typed
 from .errors import DataValidationError
 
@@ -366,6 +367,7 @@ def _semantic(t: Tables, corpus: bool) -> list[Problem]:
             p.append(Problem(file["citations"], line, "record_id", f"{r.record_id!r} not found in {r.record_table}"))
         if not pd.isna(r.field) and r.field not in t[r.record_table]:
             p.append(Problem(file["citations"], line, "field", f"{r.record_table} has no field {r.field!r}"))
+    p += geo.problems(t)  # places, areas and boundaries (analysis.geo)
     return p
 
 
