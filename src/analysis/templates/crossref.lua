@@ -2,7 +2,8 @@
 crossref.lua: the part of Quarto's cross-referencing that briefing.qmd uses, for the
 built-in engine (plain pandoc), in every output format.
 
-* Figures `![cap](path){#fig-x fig-alt="..."}` and tables with a caption `: cap {#tbl-x}`
+* Figures `![cap](path){#fig-x fig-alt="..."}` and tables with a caption `: cap {#tbl-x}`,
+  or in Quarto's div form (`::: {#tbl-x}`, the table then its caption as the last paragraph),
   are numbered in document order; the caption gets "<title> N<delim> " in front.
 * `@fig-x` / `@tbl-x` (parsed by pandoc as citations) become links "<prefix> N".
 * `fig-alt` becomes the image's alt text.
@@ -54,6 +55,31 @@ function Pandoc(doc)
       return numbers[id]
     end
   end
+
+  -- Quarto's div floats: `::: {#tbl-x}` holding one table and, last, its caption paragraph
+  doc = doc:walk({
+    Div = function(div)
+      if not div.identifier:match("^tbl%-") then
+        return nil
+      end
+      local tbl, caption, rest = nil, nil, pandoc.List()
+      for i, b in ipairs(div.content) do
+        if b.t == "Table" and tbl == nil then
+          tbl = b
+        elseif i == #div.content and (b.t == "Para" or b.t == "Plain") then
+          caption = b
+        else
+          rest:insert(b)
+        end
+      end
+      if tbl == nil or caption == nil or #rest > 0 then
+        error("crossref: " .. div.identifier .. " must hold one table followed by its caption paragraph")
+      end
+      tbl.identifier = div.identifier
+      tbl.caption.long = { pandoc.Plain(caption.content) }
+      return tbl
+    end,
+  })
 
   -- pass 1: number figures, tables and sections, in document order
   doc = doc:walk({
