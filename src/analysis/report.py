@@ -823,8 +823,9 @@ def _metadata(stage: Path) -> dict:
 
 def _stage(project: Path, stage: Path) -> None:
     """Copy the project's own files (PROJECT_GLOBS; folders whole, as real copies: Quarto does
-    not follow a symlinked extension) into `stage`, and link the bundled fonts where
-    _quarto.yml's `font-paths: ../src/analysis/fonts` looks for them, beside the copy."""
+    not follow a symlinked extension) into `stage`, and link the bundled fonts and the page
+    templates where _quarto.yml looks for them (`../src/analysis/fonts`, `../src/analysis/
+    templates`), beside the copy, so Quarto finds them there as it does in the repository."""
     from .arabic import FONT_DIR
 
     for pattern in PROJECT_GLOBS:
@@ -837,10 +838,11 @@ def _stage(project: Path, stage: Path) -> None:
         raise ReportError(f"{project / (DOCUMENT + '.qmd')} not found; is {project} the report project?")
     if not (stage / EXTENSION).is_file():
         raise ReportError(f"{project / EXTENSION} not found: the briefing's shortcodes live there.")
-    fonts = stage.parent / "src" / "analysis" / "fonts"
-    if not fonts.exists():
-        fonts.parent.mkdir(parents=True, exist_ok=True)
-        fonts.symlink_to(FONT_DIR, target_is_directory=True)
+    for name, target in (("fonts", FONT_DIR), ("templates", TEMPLATE_DIR)):
+        link = stage.parent / "src" / "analysis" / name
+        if not link.exists():
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(Path(target).resolve(), target_is_directory=True)
 
 
 def _builtin(stage: Path, outputs: dict[str, Path], timestamp: int) -> None:
@@ -855,7 +857,7 @@ def _builtin(stage: Path, outputs: dict[str, Path], timestamp: int) -> None:
     (stage / "_pandoc").mkdir(exist_ok=True)
     common = [pandoc, f"{DOCUMENT}.md", "--from=markdown", "--standalone", "--metadata-file=_meta.yml",
               f"--lua-filter={TEMPLATE_DIR / 'shortcodes.lua'}", f"--lua-filter={TEMPLATE_DIR / 'crossref.lua'}",
-              "--data-dir=_pandoc", "--resource-path=."]
+              f"--lua-filter={Path('_extensions', 'briefing', 'layout.lua')}", "--data-dir=_pandoc", "--resource-path=."]
     if "html" in outputs:
         css = ["_generated/fonts.css"] + [p.name for p in sorted(stage.glob("*.css"))]
         _run(common + ["--to=html5", f"--template={TEMPLATE_DIR / 'briefing.html'}", "--embed-resources",

@@ -129,40 +129,6 @@ function Pandoc(doc)
     end,
   })
 
-  -- left-to-right blocks (English text) keep their direction and alignment in typst
-  if FORMAT:match("typst") then
-    doc = doc:walk({
-      Div = function(div)
-        local lang = div.attributes["lang"]
-        if div.attributes["dir"] == "ltr" or (lang and not lang:match("^ar")) then
-          local set = '#block(width: 100%)[#set text(dir: ltr' .. (lang and (', lang: "' .. lang .. '"') or "") .. ')\n#set align(left)\n#set par(justify: false)'
-          local out = pandoc.List({ pandoc.RawBlock("typst", set) })
-          out:extend(div.content)
-          out:insert(pandoc.RawBlock("typst", "]"))
-          return out
-        end
-      end,
-    })
-    -- the table of contents goes after the title block's facts (`.title-meta`)
-    if meta.toc and pandoc.utils.stringify(meta.toc) == "true" then
-      local title = meta["toc-title"] and pandoc.utils.stringify(meta["toc-title"]) or "Contents"
-      local raw = pandoc.RawBlock("typst", "#block(inset: (y: 4pt))[\n#set text(size: 9.5pt)\n"
-        .. "#outline(title: [" .. title .. "], depth: 2, indent: 0em)\n]")
-      local blocks, placed = pandoc.List(), false
-      for _, b in ipairs(doc.blocks) do
-        blocks:insert(b)
-        if not placed and b.t == "Div" and b.classes:includes("title-meta") then
-          blocks:insert(raw)
-          placed = true
-        end
-      end
-      if not placed then
-        blocks:insert(1, raw)
-      end
-      doc.blocks = blocks
-    end
-  end
-
   -- pass 2: references
   doc = doc:walk({
     Cite = function(cite)
