@@ -10,7 +10,7 @@ DATA      := data/datapackage.json $(wildcard data/*.csv)
 SRC       := pyproject.toml $(shell find src/analysis -type f \( -name '*.py' -o -name '*.ttf' -o -name '*.lua' -o -name '*.typ' -o -name '*.css' -o -name '*.html' \) 2>/dev/null | LC_ALL=C sort)
 FIGS      := troops bases attacks sources
 FIG_FILES := $(foreach f,$(FIGS),figures/$(f).svg figures/$(f).png figures/$(f).pdf)
-REPORT_IN := $(shell find report -type f \( -name '*.qmd' -o -name '_quarto.yml' -o -name '*.css' -o -name '*.py' \) -not -path 'report/_output/*' -not -path 'report/_generated/*' 2>/dev/null | LC_ALL=C sort)
+REPORT_IN := $(shell find report -type f \( -name '*.qmd' -o -name '_quarto.yml' -o -name '*.css' -o -name '*.py' -o -name '*.lua' -o -name '*.typ' -o -name '_extension.yml' \) -not -path 'report/_output/*' -not -path 'report/_generated/*' -not -path 'report/.quarto/*' 2>/dev/null | LC_ALL=C sort)
 OUT       := report/_output
 # Builds carry the date of the commit they are built from (fallback inside: the latest source's date).
 GIT_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null)

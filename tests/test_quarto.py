@@ -42,6 +42,13 @@ SECRET = "LEAKED-SECRET-5f1c"
 # tools
 
 
+def _skip(why: str):
+    """Skip, or fail where Quarto is required (CI sets ANALYSIS_REQUIRE_QUARTO=1)."""
+    if os.environ.get("ANALYSIS_REQUIRE_QUARTO"):
+        pytest.fail(f"Quarto is required here (ANALYSIS_REQUIRE_QUARTO) but {why}")
+    pytest.skip(why)
+
+
 def _quarto() -> str:
     """The Quarto CLI to test with, or skip saying why there is none."""
     found = shutil.which("quarto")
@@ -49,11 +56,11 @@ def _quarto() -> str:
         return found
     launcher = OFFLINE / "bin" / "quarto"
     if not launcher.is_file():
-        pytest.skip(f"no Quarto: `quarto` is not on PATH and {OFFLINE} (../shared/tools/quarto) does not exist")
+        _skip(f"no Quarto: `quarto` is not on PATH and {OFFLINE} (../shared/tools/quarto) does not exist")
     setup = subprocess.run([str(OFFLINE / "setup")], capture_output=True, text=True)
     if setup.returncode != 0:
         last = (setup.stderr or setup.stdout).strip().splitlines()[-1:]
-        pytest.skip(f"the offline Quarto's setup failed (it installs Deno, sass, esbuild from npm): {last}")
+        _skip(f"the offline Quarto's setup failed (it installs Deno, sass, esbuild from npm): {last}")
     return str(launcher)
 
 
