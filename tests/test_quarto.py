@@ -504,3 +504,47 @@ def test_qmd_takes_data_only_through_the_extension():
             path = (report.REPORT_DIR / arg.strip("\"'")).resolve()
             assert not arg.startswith("/") and path.is_relative_to(report.REPORT_DIR.resolve()), arg
             assert "_generated" not in arg, arg
+
+
+# ------------------------------------------------------------------------------------------
+# the pre-render hook with whatever python3 Quarto finds
+
+
+def _bare_python() -> str:
+    """A Python without the project's packages (what Quarto finds on PATH without QUARTO_PYTHON)."""
+    for cand in ("/usr/bin/python3", shutil.which("python3"), shutil.which("python")):
+        if cand and subprocess.run([cand, "-c", "import frictionless"], capture_output=True).returncode != 0 \
+                and subprocess.run([cand, "-c", "pass"], capture_output=True).returncode == 0:
+            return cand
+    pytest.skip("every Python found has the project's packages; no bare one to run the hook with")
+
+
+def test_hook_with_a_bare_python_uses_the_clones_venv_or_says_what_to_do(tmp_path):
+    bare = _bare_python()
+    venv = Path(sys.prefix)
+    if not (venv / "pyvenv.cfg").is_file():
+        pytest.skip("the tests do not run in a venv")
+    clone = _clone(tmp_path)
+    env = {k: v for k, v in _env(clone).items() if k not in ("QUARTO_PYTHON",)}
+    env["PATH"] = os.environ.get("PATH", "")
+    env["ANALYSIS_REPORT_DIR"] = str(clone / "report")
+    hook = clone / "report" / "_prepare.py"
+    without = subprocess.run([bare, str(hook)], cwd=clone / "report", env=env, capture_output=True, text=True)
+    assert without.returncode != 0 and "Traceback" not in without.stderr
+    assert "QUARTO_PYTHON" in without.stderr and "make setup" in without.stderr
+    assert not (clone / "report" / "_generated").exists()
+    (clone / ".venv").symlink_to(venv, target_is_directory=True)  # the clone's own venv, as `make setup` makes
+    shutil.copytree(_figures_for_hook(tmp_path), clone / "figures", dirs_exist_ok=True)
+    with_venv = subprocess.run([bare, str(hook)], cwd=clone / "report", env=env, capture_output=True, text=True)
+    assert with_venv.returncode == 0, with_venv.stderr[-2000:]
+    assert (clone / "report" / "_generated" / "values.json").is_file()
+    assert {p.name for p in (clone / "report" / "_generated").glob("*.md")} >= {"troops.md", "milestones.md"}
+
+
+def _figures_for_hook(tmp_path: Path) -> Path:
+    """Figures newer than the clone's data, so the hook need not draw them again."""
+    from analysis.figures import write_all
+
+    out = tmp_path / "figs"
+    write_all(None, out)
+    return out

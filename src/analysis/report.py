@@ -1,16 +1,19 @@
 """The Arabic briefing: computed values, generated tables, and rendering to PDF and HTML.
 
 The briefing's text lives in ``report/briefing.qmd`` (a Quarto project, ``report/_quarto.yml``).
-It never types a number: numbers and data strings reach it through Quarto's own mechanisms,
+It never types a number: numbers and data strings reach it through the project's own Quarto
+extension (``report/_extensions/briefing``), read at filter time,
 
-* ``{{< var key >}}`` shortcodes, filled from ``_variables.yml``, and
-* ``{{< include _generated/NAME.md >}}`` for generated tables and lists,
+* ``{{< value key >}}``, a value from ``_generated/values.json``, and
+* ``{{< generated NAME >}}``, the table or list in ``_generated/NAME.md``,
 
-both written by :func:`generate` from the data, with every data string escaped for markdown.
+both written by :func:`generate` from the data, with every data string escaped for markdown,
+and read with plain pandoc so that no shortcode inside data text is ever expanded.
 
-:func:`render` builds the two outputs.  With Quarto on PATH (``engine="quarto"``) it runs
+:func:`render` builds the two outputs.  With Quarto (``engine="quarto"``) it runs one
 ``quarto render``; otherwise (``engine="builtin"``) it does what Quarto would do with the tools
-Quarto drives: it expands the shortcodes, resolves cross-references with a Lua filter
+Quarto drives: it turns the shortcodes into placeholders that the same extension fills
+(``templates/shortcodes.lua``), resolves cross-references with a Lua filter
 (``templates/crossref.lua``), runs pandoc to a single self-contained HTML file and to typst
 markup, and compiles the typst markup to PDF with the bundled fonts only and a fixed
 timestamp, so that a build is byte-reproducible.  Either way the build happens in a staging
