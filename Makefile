@@ -16,7 +16,7 @@ FIGS      := troops bases attacks sources map
 FIG_SVG   := $(foreach f,$(FIGS),figures/$(f).svg)
 FIG_PRINT := $(foreach f,$(FIGS),figures/$(f).png figures/$(f).pdf)
 FIG_FILES := $(FIG_SVG) $(FIG_PRINT)
-REPORT_IN := $(shell find report -type f \( -name '*.qmd' -o -name '_quarto.yml' -o -name '*.css' -o -name '*.py' \) -not -path 'report/_output/*' -not -path 'report/_generated/*' 2>/dev/null | LC_ALL=C sort)
+REPORT_IN := $(shell find report -type f \( -name '*.qmd' -o -name '_quarto.yml' -o -name '*.css' -o -name '*.py' -o -name '*.lua' -o -name '*.typ' -o -name '_extension.yml' \) -not -path 'report/_output/*' -not -path 'report/_generated/*' -not -path 'report/.quarto/*' 2>/dev/null | LC_ALL=C sort)
 OUT       := report/_output
 UV        := uv==0.13.9
 # Builds carry the date of this project's last commit (fallback inside: the latest source's date);

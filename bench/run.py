@@ -5,10 +5,13 @@
 Prints: a cold `make report` split by stage, the irreducible steps inside it (one savefig per
 figure file, one pandoc run per output, one typst compile), a no-op `make report`,
 `import analysis`, each figure function on the curated data, and the attack chronology and
-figure on a synthetic table of 100,000 events, a fresh clone to both outputs and `make test-fast`.
+figure on a synthetic table of 100,000 events, a fresh clone to both outputs, `make test-fast`,
+and the two briefing engines side by side (the built-in one and Quarto, both formats, same
+staging; Quarto is `quarto` on PATH or ../shared/tools/quarto).
 Aims: cold `make report` (venv present) < 10 s and <= 1.5x the irreducible sum; no-op < 0.5 s;
 import < 0.3 s; 100,000-event chronology < 2 s; fresh clone to both outputs (registries and uv's
-cache warm) < 30 s; `make test-fast` < 30 s.
+cache warm) < 30 s; `make test-fast` < 30 s; the built-in engine keeps its lead over Quarto
+(ratio reported).
 """
 from __future__ import annotations
 
@@ -67,6 +70,43 @@ def synthetic_attacks(n: int):
     picks["injured"] = pd.array(rng.integers(0, 10, n), dtype="Int64")
     t["attacks"] = picks
     return t
+
+
+def quarto_cli() -> str | None:
+    """`quarto` on PATH, else the offline Quarto beside the repository (set up once)."""
+    import shutil
+
+    found = shutil.which("quarto")
+    if found:
+        return found
+    offline = ROOT.parent / "shared" / "tools" / "quarto"
+    if (offline / "bin" / "quarto").is_file():
+        if subprocess.run([str(offline / "setup")], capture_output=True).returncode == 0:
+            return str(offline / "bin" / "quarto")
+    return None
+
+
+def engines() -> None:
+    """Both formats with each engine (best of 3), from the same figures; the ratio Quarto/built-in."""
+    from analysis import figures, report
+
+    quarto = quarto_cli()
+    with tempfile.TemporaryDirectory() as tmp:
+        figs = Path(tmp) / "figures"
+        figures.write_all(None, figs)
+        builtin, _ = clock(lambda: report.render(out_dir=Path(tmp) / "b", figures_dir=figs, engine="builtin"), 3)
+        row("briefing, built-in engine (PDF + HTML)", builtin)
+        if quarto is None:
+            print("briefing, Quarto engine: skipped (no quarto on PATH nor ../shared/tools/quarto)")
+            return
+        path = os.environ.get("PATH", "")
+        os.environ["PATH"] = str(Path(quarto).parent) + os.pathsep + path
+        try:
+            seconds, _ = clock(lambda: report.render(out_dir=Path(tmp) / "q", figures_dir=figs, engine="quarto"), 3)
+        finally:
+            os.environ["PATH"] = path
+        row("briefing, Quarto engine (PDF + HTML, one quarto render)", seconds)
+        print(f"{'Quarto / built-in':<52} {seconds / builtin:8.2f} x  (aim > 1: the built-in engine stays faster)")
 
 
 def main() -> None:
@@ -144,6 +184,8 @@ def main() -> None:
         row("irreducible sum", floor)
         if not args.skip_make:
             print(f"{'cold build / irreducible sum':<52} {cold / floor:8.2f} x  (aim <= 1.5)")
+
+    engines()
 
     for name in ("plot_troops", "plot_bases", "plot_attacks", "plot_attacks_per_year", "plot_sources"):
         fn = getattr(figures, name)

@@ -351,19 +351,20 @@ def test_generate_writes_quarto_inputs(tmp_path, built):
     project = tmp_path / "report"
     project.mkdir()
     written = report.generate(None, project, built["figures"])
-    assert (project / "_variables.yml") in written
-    import yaml
+    assert (project / "_generated" / "values.json") in written
+    assert not (project / "_variables.yml").exists()  # Quarto would parse its values with shortcodes live
 
-    vals = yaml.safe_load((project / "_variables.yml").read_text(encoding="utf-8"))
+    vals = json.loads((project / "_generated" / "values.json").read_text(encoding="utf-8"))
     assert vals["troops"]["peak"]
     qmd = (report.REPORT_DIR / "briefing.qmd").read_text(encoding="utf-8")
-    for key in re.findall(r"\{\{<\s*var\s+([^\s>]+)\s*>\}\}", qmd):
+    assert re.findall(r"\{\{<\s*value\s", qmd) and not re.findall(r"\{\{<\s*var\s", qmd)
+    for key in re.findall(r"\{\{<\s*value\s+([^\s>]+)\s*>\}\}", qmd):
         node = vals
         for part in key.split("."):
             node = node[part]
         assert isinstance(node, str), key
-    for inc in re.findall(r"\{\{<\s*include\s+([^\s>]+)\s*>\}\}", qmd):
-        assert (project / inc).is_file(), inc
+    for name in re.findall(r"\{\{<\s*generated\s+([^\s>]+)\s*>\}\}", qmd):
+        assert (project / "_generated" / f"{name}.md").is_file(), name
     for fig in re.findall(r"\]\((_generated/figures/[^)]+)\)", qmd):
         assert (project / fig).is_file(), fig
 

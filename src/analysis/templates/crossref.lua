@@ -2,7 +2,8 @@
 crossref.lua: the part of Quarto's cross-referencing that briefing.qmd uses, for the
 built-in engine (plain pandoc), in every output format.
 
-* Figures `![cap](path){#fig-x fig-alt="..."}` and tables with a caption `: cap {#tbl-x}`
+* Figures `![cap](path){#fig-x fig-alt="..."}` and tables with a caption `: cap {#tbl-x}`,
+  or in Quarto's div form (`::: {#tbl-x}`, the table then its caption as the last paragraph),
   are numbered in document order; the caption gets "<title> N<delim> " in front.
 * `@fig-x` / `@tbl-x` (parsed by pandoc as citations) become links "<prefix> N".
 * `fig-alt` becomes the image's alt text.
@@ -55,6 +56,31 @@ function Pandoc(doc)
     end
   end
 
+  -- Quarto's div floats: `::: {#tbl-x}` holding one table and, last, its caption paragraph
+  doc = doc:walk({
+    Div = function(div)
+      if not div.identifier:match("^tbl%-") then
+        return nil
+      end
+      local tbl, caption, rest = nil, nil, pandoc.List()
+      for i, b in ipairs(div.content) do
+        if b.t == "Table" and tbl == nil then
+          tbl = b
+        elseif i == #div.content and (b.t == "Para" or b.t == "Plain") then
+          caption = b
+        else
+          rest:insert(b)
+        end
+      end
+      if tbl == nil or caption == nil or #rest > 0 then
+        error("crossref: " .. div.identifier .. " must hold one table followed by its caption paragraph")
+      end
+      tbl.identifier = div.identifier
+      tbl.caption.long = { pandoc.Plain(caption.content) }
+      return tbl
+    end,
+  })
+
   -- pass 1: number figures, tables and sections, in document order
   doc = doc:walk({
     traverse = "topdown",
@@ -102,40 +128,6 @@ function Pandoc(doc)
       return tbl, false
     end,
   })
-
-  -- left-to-right blocks (English text) keep their direction and alignment in typst
-  if FORMAT:match("typst") then
-    doc = doc:walk({
-      Div = function(div)
-        local lang = div.attributes["lang"]
-        if div.attributes["dir"] == "ltr" or (lang and not lang:match("^ar")) then
-          local set = '#block(width: 100%)[#set text(dir: ltr' .. (lang and (', lang: "' .. lang .. '"') or "") .. ')\n#set align(left)\n#set par(justify: false)'
-          local out = pandoc.List({ pandoc.RawBlock("typst", set) })
-          out:extend(div.content)
-          out:insert(pandoc.RawBlock("typst", "]"))
-          return out
-        end
-      end,
-    })
-    -- the table of contents goes after the title block's facts (`.title-meta`)
-    if meta.toc and pandoc.utils.stringify(meta.toc) == "true" then
-      local title = meta["toc-title"] and pandoc.utils.stringify(meta["toc-title"]) or "Contents"
-      local raw = pandoc.RawBlock("typst", "#block(inset: (y: 4pt))[\n#set text(size: 9.5pt)\n"
-        .. "#outline(title: [" .. title .. "], depth: 2, indent: 0em)\n]")
-      local blocks, placed = pandoc.List(), false
-      for _, b in ipairs(doc.blocks) do
-        blocks:insert(b)
-        if not placed and b.t == "Div" and b.classes:includes("title-meta") then
-          blocks:insert(raw)
-          placed = true
-        end
-      end
-      if not placed then
-        blocks:insert(1, raw)
-      end
-      doc.blocks = blocks
-    end
-  end
 
   -- pass 2: references
   doc = doc:walk({

@@ -1,0 +1,62 @@
+--[[
+layout.lua: typst layout the markdown cannot say, for both engines.
+
+* Left-to-right blocks (a div with `dir="ltr"` or a non-Arabic `lang`) keep their direction
+  and left alignment.
+* The contents list goes after the title block's facts (the `.title-meta` div), as
+  `#briefing-toc(...)` from _typst/briefing.typ.  Both engines run it:
+Quarto as this extension's filter (`filters: [briefing]` in _quarto.yml), the built-in engine
+with --lua-filter.  The list holds the headings down to `toc-depth` (2: the `##` sections).
+Quarto writes `##` at typst level 1 (it shifts headings up when there is no `#`): its format
+sets `briefing-heading-shift: -1`, so both engines list the same headings.
+]]
+
+local function stringify(x)
+  return x and pandoc.utils.stringify(x) or nil
+end
+
+function Pandoc(doc)
+  if not FORMAT:match("typst") then
+    return nil
+  end
+  doc = doc:walk({
+    Div = function(div)
+      local lang = div.attributes["lang"]
+      if div.attributes["dir"] == "ltr" or (lang and not lang:match("^ar")) then
+        local set = '#block(width: 100%)[#set text(dir: ltr'
+          .. (lang and (', lang: "' .. lang:gsub('[^%w%-]', '') .. '"') or "")
+          .. ')\n#set align(left)\n#set par(justify: false)'
+        local out = pandoc.List({ pandoc.RawBlock("typst", set) })
+        out:extend(div.content)
+        out:insert(pandoc.RawBlock("typst", "]"))
+        return out
+      end
+    end,
+  })
+  -- `toc` reaches a filter as metadata (plain pandoc with _quarto.yml's keys) or, under
+  -- Quarto, as pandoc's own --toc option
+  local meta = doc.meta
+  local opts = PANDOC_WRITER_OPTIONS or {}
+  if stringify(meta.toc) ~= "true" and not opts.table_of_contents then
+    return doc
+  end
+  local depth = tonumber(stringify(meta["toc-depth"]) or "") or opts.toc_depth or 2
+  local shift = tonumber(stringify(meta["briefing-heading-shift"]) or "0") or 0
+  local typst_depth = depth + shift
+  local title = stringify(meta["toc-title"]) or "Contents"
+  local raw = pandoc.RawBlock("typst", '#briefing-toc(title: [' .. title .. '], depth: '
+    .. tostring(typst_depth) .. ')')
+  local blocks, placed = pandoc.List(), false
+  for _, b in ipairs(doc.blocks) do
+    blocks:insert(b)
+    if not placed and b.t == "Div" and b.classes:includes("title-meta") then
+      blocks:insert(raw)
+      placed = true
+    end
+  end
+  if not placed then
+    blocks:insert(1, raw)
+  end
+  doc.blocks = blocks
+  return doc
+end
