@@ -58,6 +58,8 @@ STATE_COLORS = {
     "contractors_evacuated": "#8c6d46",
     "still_present": "#c8312f",
     "handed_over": "#2e7d4f",
+    "partially_handed_over": "#7fbf8f",
+    "troops_redeployed": "#a08a6a",
     "fully_withdrawn": "#1b1b1b",
 }
 STATE_MARKERS = {"handed_over": "v", "fully_withdrawn": "X", "combat_withdrawn": "d"}

@@ -515,9 +515,11 @@ def generated_markdown(tables) -> dict[str, str]:
         listed = join_ar([md_escape(n) for n in in_prov["name_ar"]])
         rows.append([md_escape(r["province_ar"]) if not _isna(r["province_ar"]) else "غير مذكورة",
                      region.get(str(r["region"]), ""), listed, num(r["handed_over"]),
+                     num(r["partly_handed_over"]) if "partly_handed_over" in r else "0",
                      _handover_date(r["first_handover"]), _handover_date(r["last_handover"])])
-    out["provinces"] = _table(["المحافظة", "الإقليم", "القواعد والمواقع", "سُلّم منها أو أُخلي", "أول تسليم أو إخلاء",
-                               "آخر تسليم أو إخلاء"], rows, [12, 14, 36, 10, 14, 14])
+    out["provinces"] = _table(["المحافظة", "الإقليم", "القواعد والمواقع", "سُلّم منها أو أُخلي",
+                               "سُلّم جزء منها فقط", "أول تسليم أو إخلاء",
+                               "آخر تسليم أو إخلاء"], rows, [11, 12, 31, 9, 9, 14, 14])
 
     # bases: events by province
     tl = B.timelines(tables["base_events"], bases)
