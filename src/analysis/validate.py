@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import truth
 from .data import DESCRIPTOR, Package, Tables, _typed
 
 ID_FIELD = {"sources": "source_id", "bases": "base_id", "base_events": "event_id", "troop_levels": "obs_id",
@@ -223,6 +224,7 @@ def _semantic(t: Tables, corpus: bool) -> list[Problem]:
             p.append(Problem(file["citations"], line, "record_id", f"{r.record_id!r} not found in {r.record_table}"))
         if not pd.isna(r.field) and r.field not in t[r.record_table]:
             p.append(Problem(file["citations"], line, "field", f"{r.record_table} has no field {r.field!r}"))
+    p += truth.problems(t)  # rows stronger or more precise than their source (analysis.truth)
     return p
 
 
