@@ -40,7 +40,7 @@ FIGSIZE: dict[str, tuple[float, float]] = {
     "troops": (6.3, 4.3),
     "bases": (6.3, 4.9),
     "attacks": (6.3, 6.2),
-    "sources": (6.3, 5.6),
+    "sources": (6.3, 7.8),
 }
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
 PNG_DPI = 200
@@ -731,7 +731,7 @@ def _mid(lo, hi) -> float:
 
 
 def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M19", "M25"),
-                 milestone_layout=(("right", 0), ("right", 0), ("left", 0)), **kwargs):
+                 milestone_layout=(("right", 0), ("right", 0), ("left", 1)), **kwargs):
     """Attack chronology: one lane per target, markers by weapon and coloured by perpetrator,
     sized by casualties (killed/injured written beside them); series drawn as spans; undated
     series as dotted bars up to their latest possible date; milestones as vertical lines."""
@@ -917,6 +917,9 @@ def _fact_label(tables, table: str, record_id: str, lang: str) -> str:
     if table == "milestones":
         r = t[t["milestone_id"].astype("string") == record_id].iloc[0]
         short = MILESTONE_SHORT.get(record_id, {}).get(lang) or str(r[f"title_{lang}"])
+        short = textwrap.shorten(short, 40, placeholder=" …")  # a row label, not the full title
+        if pd.isna(r["date"]):
+            return short
         return f"{short} ({_date_text(r['date'], str(r['date_precision']), lang)})"
     if table == "bases":
         r = t[t["base_id"].astype("string") == record_id].iloc[0]
@@ -1008,13 +1011,22 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
                             markeredgewidth=1.2, zorder=3)
             else:
                 g = dis[dis["conflict_id"] == key].reset_index(drop=True)
+                # one cell per source: several claims of one article on one point share it
+                vals = {}
+                for _, c in g.iterrows():
+                    v = _claim_value(tables, c, lang)
+                    vals.setdefault(str(c["source_id"]), [])
+                    if v not in vals[str(c["source_id"])]:
+                        vals[str(c["source_id"])].append(v)
+                g = g.drop_duplicates("source_id").reset_index(drop=True)
                 for j, c in g.iterrows():
                     color = CLAIM_COLORS[j % len(CLAIM_COLORS)]
-                    txt = "\n".join(textwrap.wrap(_claim_value(tables, c, lang), 22 if lang == "ar" else 20)[:2])
+                    value = " / ".join(vals[str(c["source_id"])])
+                    txt = textwrap.shorten(value, 18 if lang == "ar" else 16, placeholder="…")
                     # Noto Sans Arabic's tall line box sits the glyphs high: nudge onto the row
                     ax.annotate(_t(txt, lang), xy=(col[str(c["source_id"])], y[i]),
                                 xytext=(0, -3.5 if lang == "ar" else 0), textcoords="offset points",
-                                ha="center", va="center", fontsize=6.2 if "\n" not in txt else 5.6,
+                                ha="center", va="center", fontsize=5.8 if "\n" not in txt else 5.2,
                                 color="white", fontweight="bold", linespacing=_ls(lang),
                                 zorder=4, bbox=dict(boxstyle="round,pad=0.25", fc=color, ec="none"))
         for x in range(len(src_ids)):
@@ -1022,7 +1034,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         if lang == "ar":
             ax.yaxis.tick_right()
         ax.set_yticks([y[i] for i in range(n)])
-        width = 200 if lang == "ar" else 58  # Latin runs wider: wrap long English labels
+        width = 200 if lang == "ar" else 58  # labels are shortened, not wrapped: rows are one line
         ax.set_yticklabels([_t("\n".join(textwrap.wrap(text, width)), lang) for _, text, _ in rows],
                            linespacing=_ls(lang))
         for tick, (kind, _, _) in zip(ax.get_yticklabels(), rows):

@@ -471,7 +471,7 @@ def variables(tables, data_dir=None) -> dict:
     years = sorted(set(src["published"].dt.year))
     first_y = int(min(lv["date"].min().year, src["published"].min().year))
     spans = TR.uncovered_spans(tables, first_y, years[-1])
-    span_txt = [str(a) if a == b else ltr(f"{a}-{b}") for a, b in spans]
+    span_txt = [str(a) if a == b else f"من {a} إلى {b}" for a, b in spans]  # words: no bidi reordering
     v["coverage"] = {"gaps": join_ar(span_txt), "gap_count": phrase(sum(b - a + 1 for a, b in spans), "year")}
     if len(years) >= 2 and years[-1] - years[-2] > 1:
         lo, hi = years[-2] + 1, years[-1] - 1
@@ -632,7 +632,10 @@ def generated_markdown(tables) -> dict[str, str]:
                              "الإصابات كما وردت", "المصدر"], rows, [11, 8, 11, 13, 9, 8, 6, 6, 17, 11])
 
     # milestones: undated but bounded events go where their bounds put them; disputed ones say so
+    from .truth import conflict_rows
+
     ms = _milestone_order(tables["milestones"])
+    in_conflict = conflict_rows(tables)  # a side (conflict_id) or the subject of a conflict
     mk = L("milestones", "kind")
     mod = L("milestones", "modality") if "modality" in tables["milestones"] else {}
     rows = []
@@ -646,7 +649,8 @@ def generated_markdown(tables) -> dict[str, str]:
             when = fperiod(m["date"], m["date_end"], m["date_precision"])
             if str(m["date_basis"]) == "inferred":
                 when += " (مستنتج)"
-        cite = _cite(m) + (f" — خلاف {md_escape(m['conflict_id'])}" if not _isna(m["conflict_id"]) else "")
+        disputes = sorted(in_conflict.get(("milestones", str(m["milestone_id"])), set()), key=lambda c: int(c[1:]) if c[1:].isdigit() else 0)
+        cite = _cite(m) + (f" — خلاف {md_escape('، '.join(disputes))}" if disputes else "")
         rows.append([when, _txt(m["title_ar"]), _txt(m["actor_ar"]), mk.get(str(m["kind"]), ""),
                      mod.get(str(m.get("modality")), ""), cite])
     out["milestones"] = _table(["التاريخ", "المحطة", "الجهة", "النوع", "قوة الخبر", "المصدر"], rows,

@@ -299,7 +299,8 @@ def problems(tables) -> list:
             prec = str(r.date_precision)
             if pd.isna(r.date):
                 continue
-            if str(r.date_basis) == "stated" and r.source_id in texts:
+            inside = r.source_id in texts and 1 <= int(r.paragraph) <= len(texts[r.source_id])  # else validate says so
+            if str(r.date_basis) == "stated" and inside:
                 para = texts[r.source_id][int(r.paragraph) - 1]
                 missing = paragraph_states(para, r.date, prec)
                 if missing:
@@ -308,7 +309,7 @@ def problems(tables) -> list:
                                      f"{', '.join(missing)}: make it 'inferred' with its reason, or coarsen the precision"))
             if prec == "day" and mod == "background":
                 p.append(Problem(file[name], line, "date_precision", "a background row cannot carry day precision"))
-            if prec == "day" and mod == "expected" and r.source_id in texts:
+            if prec == "day" and mod == "expected" and inside:
                 para = texts[r.source_id][int(r.paragraph) - 1]
                 if paragraph_states(para, r.date, "day") not in ([], [f"year {r.date.year}"]):
                     p.append(Problem(file[name], line, "date_precision",
