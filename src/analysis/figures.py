@@ -391,7 +391,7 @@ def _source_note(fig, lang: str) -> None:
 
 
 def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M08"), "M19", "M25"),
-                milestone_layout=(("left", 0), ("right", 0), ("left", 1)), **kwargs):
+                milestone_layout=(("left", 0), ("right", 0), ("left", 2)), **kwargs):
     """Troop levels through time: US, coalition and all foreign forces.
 
     Observed levels are solid steps with filled markers, announced targets dashed with hollow
