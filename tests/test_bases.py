@@ -6,8 +6,8 @@ import pytest
 
 from analysis import bases
 
-STATES = ["presence", "iraqi_command", "handed_over", "combat_withdrawing", "combat_withdrawn",
-          "advisers_only", "contractors_evacuated", "fully_withdrawn", "still_present"]
+STATES = ["presence", "iraqi_command", "handed_over", "partially_handed_over", "combat_withdrawing", "combat_withdrawn",
+          "advisers_only", "troops_redeployed", "contractors_evacuated", "fully_withdrawn", "still_present"]
 
 
 def events(rows):
@@ -103,3 +103,33 @@ def test_on_package_data():
     assert list(bases.remaining(t.base_events)["base_id"]) == ["harir"]
     h = bases.handed_over(t.base_events)
     assert h["handed_over"].is_monotonic_increasing and h["base_id"].is_unique
+
+
+def test_partial_handover_is_its_own_state(ev, bs):
+    """A base where only the foreign forces' wing was handed over is not a handed-over base."""
+    part = pd.concat([ev, events([("E12", "e", "2020-04-01", "month", "partially_handed_over", "coalition", "s1")])], ignore_index=True)
+    assert "e" not in set(bases.handed_over(part)["base_id"])
+    assert list(bases.handed_over(part, bases.PARTIAL_STATES)["base_id"]) == ["e"]
+    p = bases.by_province(bs, part)
+    unknown = p[p["province_en"].isna()].iloc[0]
+    assert unknown["handed_over"] == 0 and unknown["partly_handed_over"] == 1
+    assert p["handed_over"].sum() == bases.by_province(bs, ev)["handed_over"].sum()
+    assert "e" not in set(bases.remaining(part)["base_id"])
+    assert not bases.timelines(part).set_index("event_id").loc["E12", "terminal"]
+
+
+def test_expected_rows_are_not_counted(ev):
+    planned = events([("E13", "h", "2027-01-01", "year", "fully_withdrawn", "us", "s3")])
+    planned["modality"] = "expected"
+    both = pd.concat([ev.assign(modality="stated"), planned], ignore_index=True)
+    assert "h" not in set(bases.handed_over(both)["base_id"])
+    assert list(bases.remaining(both)["base_id"]) == ["h"]
+
+
+def test_habbaniyah_is_a_partial_handover_in_the_package():
+    from analysis import load
+
+    t = load(validate=False)
+    assert "habbaniyah" not in set(bases.handed_over(t.base_events)["base_id"])
+    anbar = bases.by_province(t.bases, t.base_events).set_index("province_en").loc["Anbar"]
+    assert anbar["partly_handed_over"] == 1

@@ -93,7 +93,7 @@ def test_troops_texts(tables):
     assert label(f"{counted['us']} — {kind['target']}") in drawn
     peak = int(tables.troop_levels["count"].max())
     assert any(f"{peak:,}" in t for t in drawn)  # the off-scale peak is written out
-    assert any(label("نهاية المهمة القتالية") in t for t in drawn)  # M19
+    assert any(label("إعلان نهاية المهمة القتالية") in t for t in drawn)  # M19 (an announcement, disputed: C7)
     assert any(label("9 كانون الأول 2021") in t for t in drawn)  # Iraqi month names
     assert label("نحو 5,000") in drawn  # approximate count
     assert ax.yaxis.get_label_position() == "right"  # Arabic: y axis on the reader's side
@@ -112,7 +112,8 @@ def test_bases_texts(tables):
     drawn = texts(ax)
     states = tables.package.labels("base_events", "state", "ar")
     assert label(states["handed_over"]) in drawn and label(states["still_present"]) in drawn
-    assert label(f"{states['contractors_evacuated']} (التاريخ غير مذكور)") in drawn  # undated event
+    balad = "، ".join(states[s] for s in ("presence", "troops_redeployed", "contractors_evacuated"))
+    assert label(f"{balad} (التاريخ غير مذكور)") in drawn  # undated events, one line per base
     en = texts(render(figures.plot_bases, tables, "en"))
     assert "Harir Air Base" in en and "Handed over" in en
 
@@ -137,13 +138,15 @@ def test_sources_texts(tables):
     ax = render(figures.plot_sources, tables, "ar")
     xt = [t.get_text() for t in ax.get_xticklabels()]
     assert label("إيلاف\nكانون الأول 2021*") in xt
-    assert label("ناشر مجهول\n9 كانون الأول 2021*") in xt
+    # s000's day is not in its text (only "Thursday"): it is dated to the month.
+    assert label("ناشر مجهول\nكانون الأول 2021*") in xt
     yt = [t.get_text() for t in ax.get_yticklabels()]
     for topic in tables.conflicts["topic_ar"]:
         assert label(topic) in yt
     drawn = texts(ax)
     assert label("180 كم") in drawn and label("100 كم") in drawn  # both sides of C1
-    assert label("حزيران 2021") in drawn and label("تموز 2021") in drawn  # C2, as months
+    # C2, as months (s000's two claims, June and "the fourth round", share its cell)
+    assert any(label("حزيران 2021") in t for t in drawn) and label("تموز 2021") in drawn
     en = render(figures.plot_sources, tables, "en")
     assert "Elaph\nDec 2021*" in [t.get_text() for t in en.get_xticklabels()]
 
@@ -230,3 +233,47 @@ def test_write_all_is_atomic(tmp_path, monkeypatch):
         figures.write_all(out_dir=out, names=["troops"])
     assert (out / "troops.svg").read_bytes() == good  # old file intact
     assert sorted(os.listdir(out)) == ["troops.pdf", "troops.png", "troops.svg"]
+
+
+def _gap_spans(ax):
+    """x-extents of the grey 'not covered by the sources' bands drawn on an axis."""
+    import matplotlib.colors as mcolors
+    from matplotlib.patches import Polygon, Rectangle
+
+    out = []
+    for p in ax.patches:
+        if isinstance(p, (Rectangle, Polygon)) and mcolors.to_hex(p.get_facecolor()) == "#ececec":
+            xs = p.get_path().transformed(p.get_patch_transform()).vertices[:, 0] if isinstance(p, Rectangle) else p.get_xy()[:, 0]
+            out.append((xs.min(), xs.max()))
+    return out
+
+
+@pytest.mark.parametrize("plot", ["plot_troops", "plot_bases", "plot_attacks"])
+def test_time_figures_shade_the_years_no_source_covers(tables, plot):
+    """2022 has no dated row in the data: every time axis shows it as not covered."""
+    import matplotlib.dates as mdates
+
+    from analysis import truth
+
+    assert 2022 not in truth.covered_years(tables)
+    ax = render(getattr(figures, plot), tables, "ar")
+    x = mdates.date2num(pd.Timestamp("2022-07-01"))
+    assert any(a <= x <= b for a, b in _gap_spans(ax)), plot
+    covered = mdates.date2num(pd.Timestamp("2020-07-01"))
+    assert not any(a <= covered <= b for a, b in _gap_spans(ax)), plot
+    assert label(figures.TEXT["ar"]["gap"]) in texts(ax) or plot == "plot_attacks"
+
+
+def test_per_year_panel_counts_mentions_not_attacks(tables):
+    py = render(figures.plot_attacks_per_year, tables, "ar")
+    assert py.get_ylabel() == label(figures.TEXT["ar"]["per_year_y"]) != label("عدد الهجمات")
+    assert "عدد الهجمات" not in figures.TEXT["ar"]["per_year_y"]
+
+
+def test_troop_levels_between_observations_are_not_drawn_solid(tables):
+    """No observed level is drawn as a solid plateau: only markers are solid, the stretches
+    between observations are dotted (a stretch no source observes)."""
+    ax = render(figures.plot_troops, tables, "ar")
+    multi = [ln for ln in ax.get_lines() if len(ln.get_xdata()) > 1 and ln.get_linestyle() == "-"
+             and ln.get_marker() in ("None", "", None)]
+    assert not [ln for ln in multi if ln.get_color() in figures.COUNTED_COLORS.values()]

@@ -116,4 +116,7 @@ def test_on_package_data():
     t = load(validate=False)
     r = troops.reduction(t.troop_levels, "peak", "last")
     assert r["start_count"] == t.troop_levels["count"].max()
-    assert r["end_count"] == 0
+    # No source gives a head count after s004 p7's "about 2,500" (the 2026 withdrawal is from
+    # installations, with no count), so the last country-wide observation is that figure.
+    assert r["end_obs_id"] == "T10" and r["end_count"] == 2500 and r["end_approximate"]
+    assert "federal_iraq" not in set(t.troop_levels["area"].astype("string"))

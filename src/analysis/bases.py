@@ -9,14 +9,25 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["HANDOVER_STATES", "TERMINAL_STATES", "timelines", "handed_over", "by_province", "remaining"]
+__all__ = ["HANDOVER_STATES", "PARTIAL_STATES", "TERMINAL_STATES", "timelines", "handed_over", "by_province",
+           "remaining"]
 
 #: States that mean the foreign forces gave the base (or their part of it) up.
 HANDOVER_STATES: tuple[str, ...] = ("handed_over", "fully_withdrawn")
+#: States where the foreign forces gave up only their part of a base (Habbaniyah: the coalition's
+#: wing).  Never counted as a handover of the base, and not terminal.
+PARTIAL_STATES: tuple[str, ...] = ("partially_handed_over",)
 #: States after which the sources describe no further foreign presence at the base.
 TERMINAL_STATES: tuple[str, ...] = HANDOVER_STATES
 
 _PRECISION_ORDER = {"year": 0, "month": 1, "day": 2, "unknown": 3}
+
+
+def _facts(base_events: pd.DataFrame) -> pd.DataFrame:
+    """Rows that report something that happened: expected or planned rows are never counted."""
+    if "modality" not in base_events:
+        return base_events
+    return base_events[base_events["modality"].astype("string").fillna("") != "expected"]
 
 
 def _ordered(base_events: pd.DataFrame) -> pd.DataFrame:
@@ -73,9 +84,10 @@ def handed_over(base_events: pd.DataFrame, states: tuple[str, ...] = HANDOVER_ST
     """Cumulative count of bases handed over through time.
 
     A base counts once, at its first dated event in `states`.  One row per base in date order,
-    with `handed_over` the running total up to and including that base.
+    with `handed_over` the running total up to and including that base.  A partial handover
+    (PARTIAL_STATES) is not a handover; expected rows are never counted.
     """
-    ev = _ordered(base_events)
+    ev = _ordered(_facts(base_events))
     ev = ev[ev["state"].astype("string").isin(list(states)) & ev["date"].notna()]
     ev = ev.sort_values(["date", "base_id"], kind="stable").drop_duplicates("base_id")
     out = pd.DataFrame({
@@ -94,41 +106,51 @@ def by_province(bases: pd.DataFrame, base_events: pd.DataFrame,
                 states: tuple[str, ...] = HANDOVER_STATES) -> pd.DataFrame:
     """Bases per province, how many were handed over, and the first and last handover dates.
 
-    Bases whose province the sources do not give are grouped under a missing province (NA),
-    listed last.
+    `partly_handed_over` counts bases where only the foreign forces' part was handed over (and
+    no full handover is reported); they are not in `handed_over` nor in the dates.  Bases whose
+    province the sources do not give are grouped under a missing province (NA), listed last.
     """
     ho = handed_over(base_events, states)
+    part = handed_over(base_events, PARTIAL_STATES)
+    part = part[~part["base_id"].isin(ho["base_id"])]
     b = pd.DataFrame({
         "base_id": bases["base_id"].astype("string"),
         "province_ar": bases["province_ar"].astype("string"),
         "province_en": bases["province_en"].astype("string"),
         "region": bases["region"].astype("string"),
     }).merge(ho[["base_id", "date"]], on="base_id", how="left")
+    b["partial"] = b["base_id"].isin(part["base_id"])
     g = b.groupby(["province_en", "province_ar"], dropna=False, sort=False)
     out = g.agg(
         region=("region", "first"),
         bases=("base_id", "nunique"),
         handed_over=("date", "count"),
+        partly_handed_over=("partial", "sum"),
         first_handover=("date", "min"),
         last_handover=("date", "max"),
     ).reset_index()
     out["bases"] = out["bases"].astype("Int64")
     out["handed_over"] = out["handed_over"].astype("Int64")
+    out["partly_handed_over"] = out["partly_handed_over"].astype("Int64")
     out = out.sort_values(["province_en"], kind="stable", na_position="last")
-    return out[["province_ar", "province_en", "region", "bases", "handed_over",
+    return out[["province_ar", "province_en", "region", "bases", "handed_over", "partly_handed_over",
                 "first_handover", "last_handover"]].reset_index(drop=True)
 
 
 def latest(base_events: pd.DataFrame) -> pd.DataFrame:
-    """Each base's latest dated event (its current state as far as the sources go)."""
-    ev = _ordered(base_events)
+    """Each base's latest dated event (its current state as far as the sources go); expected
+    rows are not states the base is in."""
+    ev = _ordered(_facts(base_events))
     ev = ev[ev["date"].notna()]
     return ev.groupby("base_id", sort=True).tail(1).reset_index(drop=True)
 
 
 def remaining(base_events: pd.DataFrame, bases: pd.DataFrame | None = None,
               state: str = "still_present") -> pd.DataFrame:
-    """Bases whose latest dated state is `state` (foreign forces still there)."""
+    """Bases whose latest dated state is `state` (foreign forces still there).
+
+    A base whose latest state is a partial handover is not listed: the sources say only that
+    the foreign forces' part was handed over, not that forces remain."""
     last = latest(base_events)
     last = last[last["state"].astype("string") == state]
     out = pd.DataFrame({

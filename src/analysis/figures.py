@@ -27,6 +27,7 @@ from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator  # noqa: E402
 
 from . import arabic, atomic, attacks as _attacks, bases as _bases, sources as _sources, troops as _troops  # noqa: E402
+from . import truth as _truth  # noqa: E402
 
 __all__ = [
     "plot_troops", "plot_bases", "plot_attacks", "plot_attacks_per_year", "plot_sources",
@@ -38,7 +39,7 @@ FIGSIZE: dict[str, tuple[float, float]] = {
     "troops": (6.3, 4.3),
     "bases": (6.3, 4.9),
     "attacks": (6.3, 6.2),
-    "sources": (6.3, 5.6),
+    "sources": (6.3, 7.8),
 }
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
 PNG_DPI = 200
@@ -57,6 +58,8 @@ STATE_COLORS = {
     "contractors_evacuated": "#8c6d46",
     "still_present": "#c8312f",
     "handed_over": "#2e7d4f",
+    "partially_handed_over": "#7fbf8f",
+    "troops_redeployed": "#a08a6a",
     "fully_withdrawn": "#1b1b1b",
 }
 STATE_MARKERS = {"handed_over": "v", "fully_withdrawn": "X", "combat_withdrawn": "d"}
@@ -69,8 +72,8 @@ CLAIM_COLORS = ("#1f5a96", "#c8312f", "#4d9a5b", "#8c6d46")
 MILESTONE_SHORT: dict[str, dict[str, str]] = {
     "M07": {"ar": "مقتل سليماني", "en": "Soleimani killed"},
     "M08": {"ar": "البرلمان يصوّت على إخراج القوات", "en": "Parliament votes forces out"},
-    "M19": {"ar": "نهاية المهمة القتالية", "en": "End of combat mission"},
-    "M25": {"ar": "اكتمال الانسحاب من العراق الاتحادي", "en": "Withdrawal from federal Iraq complete"},
+    "M19": {"ar": "إعلان نهاية المهمة القتالية", "en": "End of combat mission announced"},
+    "M25": {"ar": "الحكومة: الانسحاب من المنشآت الاتحادية", "en": "Govt: US left federal installations"},
 }
 
 #: Interface copy, per language.
@@ -78,7 +81,7 @@ TEXT: dict[str, dict[str, str]] = {
     "ar": {
         "no_data": "لا بيانات لعرضها في الجداول المعطاة",
         "troops_title": "أعداد القوات الأميركية والأجنبية في العراق",
-        "troops_sub": "من ذروة {peak} جندي إلى {last} في {area} ({year})",
+        "troops_sub": "من ذروة {peak} جندي إلى {last} في {area} ({year})؛ النقاط أرصاد والخطوط المنقطة فترات غير مرصودة",
         "troops_y": "عدد الجنود",
         "peak": "الذروة: {count} جندي\nفي سنة ما بين {start} و{end}\n(خارج مقياس المحور)",
         "approx": "عدد تقريبي («نحو»)",
@@ -90,9 +93,11 @@ TEXT: dict[str, dict[str, str]] = {
         "undated": "{state} (التاريخ غير مذكور)",
         "no_events": "لا أحداث مؤرّخة في المصادر",
         "province_na": "المحافظة غير مذكورة",
-        "uncertain_start": "بداية تُعرف بالسنة أو الشهر فقط",
+        "uncertain_start": "رُصدت خلال الشهر أو السنة التي يذكرها المصدر",
         "open": "لا معلومات لاحقة",
-        "attacks_title": "الهجمات على القواعد التي تستضيف قوات أميركية وقوات التحالف",
+        "unobserved": "بين رصدين: لا تذكر المصادر ما جرى",
+        "gap": "سنوات لا تغطيها المصادر",
+        "attacks_title": "الهجمات التي تذكرها المقالات على قواعد تستضيف قوات أميركية وقوات التحالف",
         "attacks_sub": "حجم العلامة بحسب عدد الإصابات؛ الخطوط المظللة سلاسل هجمات",
         "undated_series": "مرات عدة حتى {date} (التواريخ غير مذكورة)",
         "killed": "قتلى: {n}",
@@ -100,8 +105,8 @@ TEXT: dict[str, dict[str, str]] = {
         "approx_suffix": " تقريباً",
         "weapon": "السلاح",
         "perpetrator": "المنفّذ",
-        "per_year_title": "الهجمات في كل سنة",
-        "per_year_y": "عدد الهجمات",
+        "per_year_title": "الوقائع التي تذكرها المقالات الخمس في كل سنة (ليست إحصاءً للهجمات)",
+        "per_year_y": "وقائع مذكورة",
         "undated_bar": "غير مؤرّخة",
         "casualties_k": "قتلى {n}",
         "casualties_i": "جرحى {n}",
@@ -122,7 +127,7 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "no_data": "No data to show in the tables given",
         "troops_title": "US and foreign troops in Iraq",
-        "troops_sub": "From a peak of {peak} troops to {last} in {area} ({year})",
+        "troops_sub": "From a peak of {peak} troops to {last} in {area} ({year}); dots are observations, dotted lines unobserved",
         "troops_y": "Troops",
         "peak": "Peak: {count} troops\nin a year between {start} and {end}\n(off the axis scale)",
         "approx": "Approximate count ('about')",
@@ -134,9 +139,11 @@ TEXT: dict[str, dict[str, str]] = {
         "undated": "{state} (date not stated)",
         "no_events": "No dated events in the sources",
         "province_na": "Province not stated",
-        "uncertain_start": "Start known to the year or month only",
+        "uncertain_start": "Observed within the month or year the source gives",
         "open": "No later information",
-        "attacks_title": "Attacks on bases hosting US and coalition forces",
+        "unobserved": "Between observations: the sources do not say",
+        "gap": "Years the sources do not cover",
+        "attacks_title": "Attacks the articles mention on bases hosting US and coalition forces",
         "attacks_sub": "Marker size by casualties; shaded bars are series of attacks",
         "undated_series": "Several times up to {date} (dates not given)",
         "killed": "killed: {n}",
@@ -144,8 +151,8 @@ TEXT: dict[str, dict[str, str]] = {
         "approx_suffix": " (approx.)",
         "weapon": "Weapon",
         "perpetrator": "Perpetrator",
-        "per_year_title": "Attacks per year",
-        "per_year_y": "Attacks",
+        "per_year_title": "Incidents the five articles mention, per year (not a count of attacks)",
+        "per_year_y": "Incidents mentioned",
         "undated_bar": "Undated",
         "casualties_k": "killed {n}",
         "casualties_i": "injured {n}",
@@ -370,6 +377,30 @@ def _milestones(ax, tables, ids, lang: str, *, layout=None, fontsize: float = 6.
     return out
 
 
+def _gap_bands(ax, tables, lang: str, *, categorical: list | None = None):
+    """Shade the years no source row is dated in (computed from the data), behind everything;
+    returns a legend handle, or None when the axis shows no such year.  `categorical`: the
+    year of each bar position, for a bar chart."""
+    if categorical is not None:
+        years = [y for y in categorical if y is not None]
+        if not years:
+            return None
+        spans = _truth.uncovered_spans(tables, min(years), max(years))
+        gaps = {y for a, b in spans for y in range(a, b + 1)}
+        hit = [i for i, y in enumerate(categorical) if y in gaps]
+        for i in hit:
+            ax.axvspan(i - 0.5, i + 0.5, color="#ececec", zorder=0, lw=0)
+    else:
+        lo, hi = (mdates.num2date(v) for v in ax.get_xlim())
+        last = int(tables["sources"]["published"].max().year)  # after the last article nothing is "not covered"
+        spans = _truth.uncovered_spans(tables, lo.year, min(hi.year, last))
+        hit = spans
+        for a, b in spans:
+            ax.axvspan(max(_x(f"{a}-01-01"), ax.get_xlim()[0]), min(_x(f"{b + 1}-01-01"), ax.get_xlim()[1]),
+                       color="#ececec", zorder=0, lw=0)
+    return Patch(facecolor="#ececec", edgecolor="none") if hit else None
+
+
 def _source_note(fig, lang: str) -> None:
     x = 0.99 if lang == "ar" else 0.01
     fig.text(x, 0.005, _t(TEXT[lang]["source_note"], lang), ha=arabic.align(lang), va="bottom",
@@ -380,7 +411,7 @@ def _source_note(fig, lang: str) -> None:
 
 
 def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M08"), "M19", "M25"),
-                milestone_layout=(("left", 0), ("right", 0), ("left", 1)), **kwargs):
+                milestone_layout=(("left", 0), ("right", 0), ("left", 2)), **kwargs):
     """Troop levels through time: US, coalition and all foreign forces.
 
     Observed levels are solid steps with filled markers, announced targets dashed with hollow
@@ -415,6 +446,10 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
         off = s[counts > cap] if cap is not None else s.iloc[0:0]
 
         dates = pd.concat([s["date"], s["date_end"].dropna()])
+        ids = [i for g in milestones for i in ((g,) if isinstance(g, str) else g)]
+        ms_all = tables["milestones"]
+        shown = ms_all[ms_all["milestone_id"].astype("string").isin(ids)]["date"].dropna()
+        dates = pd.concat([dates, shown])  # the axis reaches the last milestone drawn: gaps stay visible
         x0 = pd.Timestamp(year=int(dates.min().year) - 1, month=7, day=1)
         x1 = pd.Timestamp(year=int(dates.max().year) + 1, month=3, day=1)
         _year_axis(ax, x0, x1, lang)
@@ -465,8 +500,9 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
                         ys.append(float(nxt["count"]))
                     xs.append(np.nan)
                     ys.append(np.nan)
-            if xs:
-                ax.plot(xs, ys, color=color, linewidth=kwargs.get("linewidth", 1.6), linestyle=ls,
+            if xs:  # between two observations nothing is observed: thin and dotted, never solid
+                ax.plot(xs, ys, color=color, linewidth=kwargs.get("linewidth", 0.9),
+                        linestyle=(0, (4, 2)) if target else (0, (1, 1.6)), alpha=0.75,
                         zorder=2, solid_capstyle="butt")
             for _, r in g.iterrows():
                 approx = bool(r["approximate"])
@@ -529,12 +565,19 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
             handles.append(Line2D([], [], color=COUNTED_COLORS["us"], linestyle="none", marker="o",
                                   markersize=5.5, fillstyle="left", markerfacecoloralt="white"))
             hlabels.append(_copy("approx", lang))
+        handles.append(Line2D([], [], color=MUTED, linewidth=0.9, linestyle=(0, (1, 1.6))))
+        hlabels.append(_copy("unobserved", lang))
+        gap = _gap_bands(ax, tables, lang)
+        if gap is not None:
+            handles.append(gap)
+            hlabels.append(_copy("gap", lang))
         _legend(ax, handles, hlabels, lang, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2,
                 columnspacing=1.2, handlelength=2.2)
         _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=0.99)
         last = _troops.reduction(tables["troop_levels"], "peak", "last")
+        end_txt = _copy("about", lang, n=_num(last["end_count"])) if bool(last["end_approximate"]) else _num(last["end_count"])
         _title(ax, _copy("troops_title", lang),
-               _copy("troops_sub", lang, peak=_num(last["start_count"]), last=_num(last["end_count"]),
+               _copy("troops_sub", lang, peak=_num(last["start_count"]), last=end_txt,
                      area=area_lbl.get(last["end_area"], last["end_area"]),
                      year=_date_text(last["end_date"], last["end_date_precision"], lang)), lang)
     return ax
@@ -608,16 +651,17 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
             y = ypos[base_id]
             if base_id in still:
                 ax.axhspan(y - 0.48, y + 0.48, color="#fbe3e1", zorder=0, lw=0)
-            for _, r in g.iterrows():
+            undated = g[~g["dated"]]
+            if len(undated):  # one line per base, in the events' order, so several never overprint
+                sep = "، " if lang == "ar" else ", "
+                text = _copy("undated", lang, state=sep.join(state_lbl.get(st, st) for st in undated["state"]))
+                xt = xmax if lang == "ar" else _x(x0)
+                ax.text(xt, y, _t(text, lang), ha=arabic.align(lang), va="center", fontsize=6.6,
+                        color=STATE_COLORS.get(undated["state"].iloc[-1], MUTED), zorder=4)
+                used_states += list(undated["state"])
+            for _, r in g[g["dated"]].iterrows():
                 state = r["state"]
                 color = STATE_COLORS.get(state, MUTED)
-                if not r["dated"]:
-                    text = _copy("undated", lang, state=state_lbl.get(state, state))
-                    xt = xmax if lang == "ar" else _x(x0)
-                    ax.text(xt, y, _t(text, lang), ha=arabic.align(lang), va="center", fontsize=6.8,
-                            color=color, zorder=4)
-                    used_states.append(state)
-                    continue
                 xs = _x(r["start"])
                 if r["terminal"] or (pd.notna(r["end"]) and r["end"] == r["start"]):
                     ax.plot([xs], [y], marker=STATE_MARKERS.get(state, "d"), color=color,
@@ -628,13 +672,18 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
                 xe = _x(r["end"]) if pd.notna(r["end"]) else xmax
                 sure = _x(_attacks.period_bounds(pd.Series([r["start"]]), pd.Series([r["precision"]]))[1].iloc[0])
                 sure = min(max(sure, xs), xe)
-                if sure > xs:
-                    ax.add_patch(Rectangle((xs, y - h / 2), sure - xs, h, facecolor=color, alpha=0.4,
+                if sure > xs:  # the month or year in which the source observes the state
+                    ax.add_patch(Rectangle((xs, y - h / 2), sure - xs, h, facecolor=color, alpha=0.9,
                                            edgecolor="none", zorder=2))
+                ax.plot([xs], [y], marker="s", color=color, markersize=3.2, linestyle="none", zorder=3)
                 open_tail = pd.isna(r["end"]) and state != "still_present"
-                ax.add_patch(Rectangle((sure, y - h / 2), xe - sure, h, facecolor="white" if open_tail else color,
-                                       edgecolor=color if open_tail else "none", hatch="////" if open_tail else None,
-                                       linewidth=0.6, zorder=2))
+                if state == "still_present":
+                    ax.add_patch(Rectangle((sure, y - h / 2), xe - sure, h, facecolor=color, edgecolor="none", zorder=2))
+                else:  # up to the next event (or the axis end) nothing is observed
+                    ax.add_patch(Rectangle((sure, y - h / 2 * (1 if open_tail else 0.6)), xe - sure,
+                                           h * (1 if open_tail else 0.6), facecolor="white" if open_tail else color,
+                                           alpha=1 if open_tail else 0.22, edgecolor=color,
+                                           hatch="////" if open_tail else None, linewidth=0.4, zorder=2))
                 if state == "still_present":  # continues past the axis
                     ax.plot([xe], [y], marker=">", color=color, markersize=6, clip_on=False, zorder=6)
                 used_states.append(state)
@@ -673,10 +722,16 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
             else:
                 handles.append(Patch(facecolor=color, edgecolor="none"))
             labels.append(state_lbl.get(state, state))
-        handles.append(Patch(facecolor=STATE_COLORS["presence"], alpha=0.4, edgecolor="none"))
+        handles.append(Patch(facecolor=STATE_COLORS["presence"], alpha=0.9, edgecolor="none"))
         labels.append(_copy("uncertain_start", lang))
+        handles.append(Patch(facecolor=STATE_COLORS["presence"], alpha=0.22, edgecolor=STATE_COLORS["presence"], linewidth=0.4))
+        labels.append(_copy("unobserved", lang))
         handles.append(Patch(facecolor="white", edgecolor=STATE_COLORS["presence"], hatch="////", linewidth=0.6))
         labels.append(_copy("open", lang))
+        gap = _gap_bands(ax, tables, lang)
+        if gap is not None:
+            handles.append(gap)
+            labels.append(_copy("gap", lang))
         _legend(ax, handles, labels, lang, loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=3,
                 columnspacing=1.0, handlelength=1.6, fontsize=6.6)
         ho = _bases.handed_over(tables["base_events"])
@@ -700,7 +755,7 @@ def _mid(lo, hi) -> float:
 
 
 def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M19", "M25"),
-                 milestone_layout=(("right", 0), ("right", 0), ("left", 0)), **kwargs):
+                 milestone_layout=(("right", 0), ("right", 0), ("left", 1)), **kwargs):
     """Attack chronology: one lane per target, markers by weapon and coloured by perpetrator,
     sized by casualties (killed/injured written beside them); series drawn as spans; undated
     series as dotted bars up to their latest possible date; milestones as vertical lines."""
@@ -790,12 +845,14 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
             ax.annotate(_t(txt, lang), xy=(r["xm"], r["y"]), xytext=(0, r["size"] / 2 + 2), textcoords="offset points",
                         ha="center", va="bottom", fontsize=6.3, color=INK, linespacing=_ls(lang), zorder=6)
         _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=1.0, fontsize=6.2)
+        gap = _gap_bands(ax, tables, lang)
         wh = [Line2D([], [], marker=WEAPON_MARKERS.get(w, "o"), color=INK, linestyle="none", markersize=5.5)
               for w in dict.fromkeys(used_weapons)]
         wl = [weapon_lbl.get(w, w) for w in dict.fromkeys(used_weapons)]
         order = [p for p in pkg.field("attacks", "perpetrator_kind")["constraints"]["enum"] if p in used_perps]
         ph = [Patch(facecolor=PERPETRATOR_COLORS.get(p, MUTED)) for p in order]
         pl = [perp_lbl.get(p, p) for p in order]
+        # (the band's legend entry is in the per-year panel below, which shares the figure)
         # legends in the empty lower right (late years, lanes without recent attacks)
         leg1 = _legend(ax, wh, wl, lang, loc="lower right", bbox_to_anchor=(1.0, 0.0), ncol=1,
                        title=_t(_copy("weapon", lang), lang), title_fontsize=7, handlelength=1.2,
@@ -837,6 +894,7 @@ def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", **kwargs):
             killed.append(int(und["killed"].iloc[0]))
             injured.append(int(und["injured"].iloc[0]))
         xs = np.arange(len(cats))  # time runs left to right, as in the chronology above
+        gap = _gap_bands(ax, tables, lang, categorical=years + [None] * (len(cats) - len(years)))
         labels = _package(tables).labels("attacks", "event_kind", lang)
         b1 = ax.bar(xs, single, width=0.6, color="#1f5a96", label=labels.get("single", "single"))
         b2 = ax.bar(xs, series, width=0.6, bottom=single, color="#9ec3e6", label=labels.get("series", "series"))
@@ -853,8 +911,11 @@ def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", **kwargs):
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _t(_num(v), lang)))
         ax.set_ylabel(_t(_copy("per_year_y", lang), lang), fontsize=7.5, color=MUTED)
-        _legend(ax, [b1, b2], [labels.get("single", "single"), labels.get("series", "series")], lang,
-                loc="upper center", ncol=2)
+        hs, ls_ = [b1, b2], [labels.get("single", "single"), labels.get("series", "series")]
+        if gap is not None:
+            hs.append(gap)
+            ls_.append(_copy("gap", lang))
+        _legend(ax, hs, ls_, lang, loc="upper center", ncol=3)
         _title(ax, _copy("per_year_title", lang), None, lang)
     return ax
 
@@ -885,6 +946,9 @@ def _fact_label(tables, table: str, record_id: str, lang: str) -> str:
     if table == "milestones":
         r = t[t["milestone_id"].astype("string") == record_id].iloc[0]
         short = MILESTONE_SHORT.get(record_id, {}).get(lang) or str(r[f"title_{lang}"])
+        short = textwrap.shorten(short, 40, placeholder=" …")  # a row label, not the full title
+        if pd.isna(r["date"]):
+            return short
         return f"{short} ({_date_text(r['date'], str(r['date_precision']), lang)})"
     if table == "bases":
         r = t[t["base_id"].astype("string") == record_id].iloc[0]
@@ -917,6 +981,8 @@ def _claim_value(tables, row, lang: str) -> str:
         return f"{value} {UNITS[str(unit)][lang]}"
     if pd.notna(unit) and str(unit) == "month":
         return _date_text(value + "-01", "month", lang)
+    if pd.notna(unit) and str(unit) == "day":
+        return _date_text(value, "day", lang)
     try:
         lbl = _package(tables).labels(str(row["subject_table"]), str(row["attribute"]), lang)
     except KeyError:
@@ -989,13 +1055,22 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
                             markeredgewidth=1.2, zorder=3)
             else:
                 g = dis[dis["conflict_id"] == key].reset_index(drop=True)
+                # one cell per source: several claims of one article on one point share it
+                vals = {}
+                for _, c in g.iterrows():
+                    v = _claim_value(tables, c, lang)
+                    vals.setdefault(str(c["source_id"]), [])
+                    if v not in vals[str(c["source_id"])]:
+                        vals[str(c["source_id"])].append(v)
+                g = g.drop_duplicates("source_id").reset_index(drop=True)
                 for j, c in g.iterrows():
                     color = CLAIM_COLORS[j % len(CLAIM_COLORS)]
-                    txt = "\n".join(textwrap.wrap(_claim_value(tables, c, lang), 22 if lang == "ar" else 20)[:2])
+                    value = " / ".join(vals[str(c["source_id"])])
+                    txt = textwrap.shorten(value, 18 if lang == "ar" else 16, placeholder="…")
                     # Noto Sans Arabic's tall line box sits the glyphs high: nudge onto the row
                     ax.annotate(_t(txt, lang), xy=(col[str(c["source_id"])], y[i]),
                                 xytext=(0, -3.5 if lang == "ar" else 0), textcoords="offset points",
-                                ha="center", va="center", fontsize=6.2 if "\n" not in txt else 5.6,
+                                ha="center", va="center", fontsize=5.8 if "\n" not in txt else 5.2,
                                 color="white", fontweight="bold", linespacing=_ls(lang),
                                 zorder=4, bbox=dict(boxstyle="round,pad=0.25", fc=color, ec="none"))
         for x in range(len(src_ids)):
@@ -1003,7 +1078,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         if lang == "ar":
             ax.yaxis.tick_right()
         ax.set_yticks([y[i] for i in range(n)])
-        width = 200 if lang == "ar" else 58  # Latin runs wider: wrap long English labels
+        width = 200 if lang == "ar" else 58  # labels are shortened, not wrapped: rows are one line
         ax.set_yticklabels([_t("\n".join(textwrap.wrap(text, width)), lang) for _, text, _ in rows],
                            linespacing=_ls(lang))
         for tick, (kind, _, _) in zip(ax.get_yticklabels(), rows):

@@ -140,6 +140,7 @@ NOUNS: dict[str, dict[str, str]] = {
     "killed": dict(zero="لا قتلى", one="قتيل واحد", two="قتيلان", few="قتلى", many="قتيلاً", hundred="قتيل"),
     "injured": dict(zero="لا جرحى", one="جريح واحد", two="جريحان", few="جرحى", many="جريحاً", hundred="جريح"),
     "day": dict(one="يوم واحد", two="يومين", few="أيام", many="يوماً", hundred="يوم"),
+    "year": dict(one="سنة واحدة", two="سنتين", few="سنوات", many="سنةً", hundred="سنة"),
     "issue": dict(one="مسألة واحدة", two="مسألتين", few="مسائل", many="مسألةً", hundred="مسألة"),
     "observation": dict(one="رصد واحد", two="رصدين", few="أرصاد", many="رصداً", hundred="رصد"),
     "row": dict(one="سطر واحد", two="سطرين", few="أسطر", many="سطراً", hundred="سطر"),
@@ -256,6 +257,7 @@ def variables(tables, data_dir=None) -> dict:
     from . import bases as B
     from . import sources as S
     from . import troops as T
+    from . import truth as TR
 
     pkg = tables.package
     src = tables["sources"]
@@ -306,22 +308,24 @@ def variables(tables, data_dir=None) -> dict:
     foreign = lv[(lv["counted"] == "foreign") & (lv["kind"] == "observed")].sort_values("date")
     federal = lv[(lv["area"] == "federal_iraq") & (lv["counted"] == "us")].sort_values("date")
     per_base = lv[(lv["area"] == "base")].sort_values("date")
+    printed = {d.key: TR.fmt(d, tables) for d in TR.derived(tables)}
     v["troops"] = {
         "observations": phrase(len(lv), "observation"),
         "targets": phrase(int((lv["kind"] == "target").sum()), "observation"),
         "approximate": phrase(int(lv["count_approximate"].fillna(False).sum()), "observation"),
         "peak": about(peak["count"], peak["approximate"]),
-        "peak_period": (f"في الفترة {fperiod(peak['date'], peak['date_end'], peak['date_precision'])}"
-                        if not _isna(peak["date_end"]) else f"في {fdate(peak['date'], peak['date_precision'])}"),
+        "peak_period": (f"في سنة لا يحددها المصدر بين {fdate(peak['date'], 'year')} و{fdate(peak['date_end'], 'year')}"
+                        if not _isna(peak["date_end"]) else
+                        f"في {fdate(peak['date'], peak['date_precision'], basis=peak.get('date_basis'))}"),
         "last": about(cut_peak["end_count"], cut_peak["end_approximate"]),
         "last_date": fdate(cut_peak["end_date"], cut_peak["end_date_precision"]),
-        "cut_peak": num(cut_peak["reduction"]),
-        "cut_peak_pct": pct(cut_peak["pct_reduction"]),
+        "cut_peak": printed.get("troops.cut_peak", num(cut_peak["reduction"])),
+        "cut_peak_pct": printed.get("troops.cut_peak_pct", pct(cut_peak["pct_reduction"])),
         "since": about(cut_since["start_count"], cut_since["start_approximate"]),
         "since_date": fdate(cut_since["start_date"], cut_since["start_date_precision"]),
         "since_source": md_escape(start["source_id"]),
-        "cut_since": num(cut_since["reduction"]),
-        "cut_since_pct": pct(cut_since["pct_reduction"]),
+        "cut_since": printed.get("troops.cut_since", num(cut_since["reduction"])),
+        "cut_since_pct": printed.get("troops.cut_since_pct", pct(cut_since["pct_reduction"])),
     }
     if len(targets):
         t = targets.iloc[0]
@@ -360,6 +364,10 @@ def variables(tables, data_dir=None) -> dict:
         "handed_last": fdate(by["date"].iloc[-1], by["precision"].iloc[-1]) if len(by) else "غير محدد",
         "undated_events": num(ev["date"].isna().sum()),
     }
+    part = B.handed_over(ev, states=B.PARTIAL_STATES)
+    if len(part):
+        v["bases"]["partial_names"] = join_ar([md_escape(names[b]) for b in part["base_id"]])
+        v["bases"]["partial_date"] = join_ar([fdate(d, p) for d, p in zip(part["date"], part["precision"])])
     if len(rem):
         r = rem.iloc[-1]
         row = bases.set_index("base_id").loc[r["base_id"]]
@@ -367,7 +375,8 @@ def variables(tables, data_dir=None) -> dict:
             "remaining_name": md_escape(r["name_ar"]),
             "remaining_province": md_escape(r["province_ar"]) if not _isna(r["province_ar"]) else "غير مذكورة",
             "remaining_region": md_escape(region_labels.get(str(row["region"]), "")),
-            "remaining_date": fdate(r["date"], r["precision"]),
+            "remaining_date": fdate(r["date"], r["precision"],
+                                    basis=ev.set_index("event_id").loc[r["event_id"], "date_basis"]),
             "remaining_count": phrase(len(rem), "base"),
         })
 
@@ -388,7 +397,8 @@ def variables(tables, data_dir=None) -> dict:
         worst_txt = phrase(int(worst["injured"]), "injured")
     elif not _isna(worst["killed"]):
         worst_txt = phrase(int(worst["killed"]), "killed")
-    approx = bool(at["casualties_approximate"].fillna(False).any())
+    # Incidents mentioned in five articles, most with no toll: any sum is a floor, not a tally.
+    approx = True
     rel = A.relative_to(at, tables["milestones"], "M07") if (tables["milestones"]["milestone_id"] == "M07").any() else None
     v["attacks"] = {
         "records": phrase(len(at), "record"),
@@ -404,32 +414,50 @@ def variables(tables, data_dir=None) -> dict:
         "worst_target": md_escape(worst["target_ar"]) if not _isna(worst["target_ar"]) else "هدف غير محدد",
         "worst_date": fdate(worst["date"], worst["date_precision"]),
         "worst_weapon": md_escape(weapons.get(str(worst["weapon"]), "")),
+        "worst_note": _txt(at.set_index("attack_id").loc[worst["attack_id"], "casualty_note_ar"]),
+        "worst_cite": _cite(at.set_index("attack_id").loc[worst["attack_id"]]),
         "after_strike": phrase(int((rel["relation"] == "after").sum()), "record") if rel is not None else "",
     }
 
     # milestones
     ms = tables["milestones"].sort_values(["date", "milestone_id"])
-    combat = ms[ms["kind"] == "combat_end"]
-    deadline = ms[ms["kind"] == "deadline"]
-    withdrawal = ms[ms["kind"] == "withdrawal"]
+    rows_of = TR.finding_rows(tables)
+    mrow = [i for t, i in rows_of["combat_end"] if t == "milestones"]
+    combat = ms[ms["milestone_id"].isin(mrow[:1])]
+    deadline = ms[ms["milestone_id"].isin(mrow[1:2]) & (ms["kind"] == "deadline")]
+    withdrawal = ms[ms["milestone_id"].isin(mrow[-1:]) & (ms["kind"] == "withdrawal")]
     v["milestones"] = {
         "count": phrase(len(ms), "milestone"),
         "n": num(len(ms)),
         "first_year": str(ms["date"].min().year),
         "last_year": str(ms["date"].max().year),
+        "undated": phrase(int(ms["date"].isna().sum()), "milestone"),
     }
     if len(combat):
         c = combat.iloc[0]
-        v["milestones"]["combat_end_date"] = fdate(c["date"], c["date_precision"])
+        v["milestones"]["combat_end_date"] = fdate(c["date"], c["date_precision"], basis=c["date_basis"])
         v["milestones"]["combat_end_actor"] = md_escape(c["actor_ar"])
         if len(deadline):
             d = deadline.iloc[0]
-            v["milestones"]["deadline_date"] = fdate(d["date"], d["date_precision"])
+            v["milestones"]["deadline_date"] = fdate(d["date"], d["date_precision"], basis=d["date_basis"])
+            v["milestones"]["deadline_actor"] = md_escape(d["actor_ar"])
             v["milestones"]["days_before_deadline"] = phrase((d["date"] - c["date"]).days, "day")
     if len(withdrawal):
         w = withdrawal.iloc[-1]
-        v["milestones"]["withdrawal_date"] = fdate(w["date"], w["date_precision"])
+        v["milestones"]["withdrawal_date"] = fdate(w["date"], w["date_precision"], basis=w["date_basis"])
         v["milestones"]["withdrawal_source"] = md_escape(w["source_id"])
+        v["milestones"]["withdrawal_title"] = _txt(w["title_ar"])
+        v["milestones"]["withdrawal_actor"] = _txt(w["actor_ar"])
+        same = ms[(ms["source_id"] == w["source_id"]) & (ms["modality"].astype("string") == "expected")] if "modality" in ms else ms.iloc[0:0]
+        v["milestones"]["withdrawal_caveats"] = "؛ ".join(f"{_txt(x['title_ar'])} ({_cite(x)})" for _, x in same.iterrows())
+    # what the combat-end announcement did not end: the official announcement still to come
+    later = ms[(ms["conflict_id"].astype("string") == (str(c["conflict_id"]) if len(combat) else "")) &
+               (ms["modality"].astype("string") == "expected")] if len(combat) and "modality" in ms else ms.iloc[0:0]
+    if len(later):
+        e = later.iloc[0]
+        v["milestones"]["official_date"] = fdate(e["date"], e["date_precision"], basis=e["date_basis"])
+        v["milestones"]["official_actor"] = md_escape(e["actor_ar"])
+        v["milestones"]["official_cite"] = _cite(e)
     advise = lv[(lv["counted"] == "us") & (lv["area"] == "iraq") & lv["date_end"].isna()
                 & (lv["date"] <= (combat["date"].iloc[0] if len(combat) else lv["date"].max()))]
     if len(advise):
@@ -449,6 +477,33 @@ def variables(tables, data_dir=None) -> dict:
         "claims": phrase(len(dis), "citation"),
         "unresolved": phrase(int((tables["conflicts"]["status"] == "unresolved").sum()), "issue"),
     }
+    # the findings: which rows each one rests on, and the disputes among them
+    v["findings"] = {}
+    for key, rows in rows_of.items():
+        cites = []
+        for t, i in rows:
+            r = TR._row(tables, t, i)
+            c = f"{md_escape(r['source_id'])}، ف{md_escape(r['paragraph'])}"
+            if c not in cites:
+                cites.append(c)
+        v["findings"][key] = {"cite": "(" + "؛ ".join(cites) + ")", "hedge": TR.hedge(tables, rows)}
+    # what the sources cover: years with no dated row, and the stretch between the articles
+    years = sorted(set(src["published"].dt.year))
+    first_y = int(min(lv["date"].min().year, src["published"].min().year))
+    spans = TR.uncovered_spans(tables, first_y, years[-1])
+    span_txt = [str(a) if a == b else f"من {a} إلى {b}" for a, b in spans]  # words: no bidi reordering
+    v["coverage"] = {"gaps": join_ar(span_txt), "gap_count": phrase(sum(b - a + 1 for a, b in spans), "year")}
+    if len(years) >= 2 and years[-1] - years[-2] > 1:
+        lo, hi = years[-2] + 1, years[-1] - 1
+        n_late = 0
+        for t in ("base_events", "troop_levels", "attacks", "milestones"):
+            d = tables[t]["date"].dropna()
+            n_late += int(((d.dt.year >= lo) & (d.dt.year <= hi)).sum())
+        v["coverage"].update({"late_from": str(lo), "late_to": str(hi), "late_rows": phrase(n_late, "record"),
+                              "late_source_year": str(years[-1])})
+    bad = TR.printed_problems(v, tables)
+    if bad:
+        raise ReportError("derived numbers printed more precisely than their inputs:\n" + "\n".join(bad))
     v["method"] = {
         "fact_rows": phrase(fact_rows, "row"),
         "further": phrase(len(tables["citations"]), "citation"),
@@ -486,6 +541,20 @@ def _txt(value) -> str:
     return "" if _isna(value) else md_escape(value)
 
 
+def _milestone_order(ms):
+    """Milestones in time order: by the earliest date the evidence allows (a year-precise row
+    bounded to June-December sorts after April), else the date, else the latest possible date
+    ("before 31 December" goes with its month)."""
+    import pandas as pd
+
+    lo = ms["date_earliest"] if "date_earliest" in ms else pd.Series(pd.NaT, index=ms.index)
+    hi = ms["date_latest"] if "date_latest" in ms else pd.Series(pd.NaT, index=ms.index)
+    key = lo.fillna(ms["date"]).fillna(hi)
+    # among equal keys, a row known only by its bounds goes after the dated ones
+    return ms.assign(_k=key, _u=ms["date"].isna()).sort_values(["_k", "_u", "milestone_id"], kind="stable",
+                                                                na_position="last").drop(columns=["_k", "_u"])
+
+
 def generated_markdown(tables) -> dict[str, str]:
     """The generated includes: name -> markdown."""
     from . import attacks as A
@@ -510,7 +579,9 @@ def generated_markdown(tables) -> dict[str, str]:
         if str(r["date_basis"]) == "inferred":
             when += " (مستنتج)"
         count = ("نحو " if bool(r["count_approximate"]) else "") + num(r["count"])
-        rows.append([when, count, counted.get(str(r["counted"]), ""), where, kind.get(str(r["kind"]), ""),
+        modal = L("troop_levels", "modality").get(str(r.get("modality")), "") if "modality" in r else ""
+        rows.append([when, count, counted.get(str(r["counted"]), ""), where,
+                     kind.get(str(r["kind"]), "") + (f"، {modal}" if modal else ""),
                      _txt(r["note_ar"]), _cite(r) + (f" — خلاف {md_escape(r['conflict_id'])}" if not _isna(r["conflict_id"]) else "")])
     out["troops"] = _table(["التاريخ", "العدد", "من يُعدّ", "النطاق", "النوع", "ملاحظة", "المصدر"], rows,
                            [15, 10, 13, 13, 9, 27, 13])
@@ -535,9 +606,11 @@ def generated_markdown(tables) -> dict[str, str]:
         listed = join_ar([md_escape(n) for n in in_prov["name_ar"]])
         rows.append([md_escape(r["province_ar"]) if not _isna(r["province_ar"]) else "غير مذكورة",
                      region.get(str(r["region"]), ""), listed, num(r["handed_over"]),
+                     num(r["partly_handed_over"]) if "partly_handed_over" in r else "0",
                      _handover_date(r["first_handover"]), _handover_date(r["last_handover"])])
-    out["provinces"] = _table(["المحافظة", "الإقليم", "القواعد والمواقع", "سُلّم منها أو أُخلي", "أول تسليم أو إخلاء",
-                               "آخر تسليم أو إخلاء"], rows, [12, 14, 36, 10, 14, 14])
+    out["provinces"] = _table(["المحافظة", "الإقليم", "القواعد والمواقع", "سُلّم منها أو أُخلي",
+                               "سُلّم جزء منها فقط", "أول تسليم أو إخلاء",
+                               "آخر تسليم أو إخلاء"], rows, [11, 12, 31, 9, 9, 14, 14])
 
     # bases: events by province
     tl = B.timelines(tables["base_events"], bases)
@@ -578,16 +651,30 @@ def generated_markdown(tables) -> dict[str, str]:
     out["attacks"] = _table(["التاريخ", "النوع", "الهدف", "المنفّذ", "السلاح", "المقذوفات", "القتلى", "الجرحى",
                              "الإصابات كما وردت", "المصدر"], rows, [11, 8, 11, 13, 9, 8, 6, 6, 17, 11])
 
-    # milestones
-    ms = tables["milestones"].sort_values(["date", "milestone_id"])
+    # milestones: undated but bounded events go where their bounds put them; disputed ones say so
+    from .truth import conflict_rows
+
+    ms = _milestone_order(tables["milestones"])
+    in_conflict = conflict_rows(tables)  # a side (conflict_id) or the subject of a conflict
     mk = L("milestones", "kind")
+    mod = L("milestones", "modality") if "modality" in tables["milestones"] else {}
     rows = []
     for _, m in ms.iterrows():
-        when = fperiod(m["date"], m["date_end"], m["date_precision"])
-        if str(m["date_basis"]) == "inferred":
-            when += " (مستنتج)"
-        rows.append([when, _txt(m["title_ar"]), _txt(m["actor_ar"]), mk.get(str(m["kind"]), ""), _cite(m)])
-    out["milestones"] = _table(["التاريخ", "المحطة", "الجهة", "النوع", "المصدر"], rows, [18, 42, 18, 11, 11])
+        if _isna(m["date"]):
+            lo, hi = m.get("date_earliest"), m.get("date_latest")
+            when = (f"بين {fdate(lo)} و{fdate(hi)}" if not _isna(lo) and not _isna(hi) else
+                    f"قبل {fdate(hi)}" if not _isna(hi) else f"بعد {fdate(lo)}" if not _isna(lo) else "غير محدد")
+            when += " (غير مؤرخ)"
+        else:
+            when = fperiod(m["date"], m["date_end"], m["date_precision"])
+            if str(m["date_basis"]) == "inferred":
+                when += " (مستنتج)"
+        disputes = sorted(in_conflict.get(("milestones", str(m["milestone_id"])), set()), key=lambda c: int(c[1:]) if c[1:].isdigit() else 0)
+        cite = _cite(m) + (f" — خلاف {md_escape('، '.join(disputes))}" if disputes else "")
+        rows.append([when, _txt(m["title_ar"]), _txt(m["actor_ar"]), mk.get(str(m["kind"]), ""),
+                     mod.get(str(m.get("modality")), ""), cite])
+    out["milestones"] = _table(["التاريخ", "المحطة", "الجهة", "النوع", "قوة الخبر", "المصدر"], rows,
+                               [17, 38, 15, 9, 9, 12])
 
     # conflicts: claims side by side
     dis = S.disagreements(tables)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import geo
+from . import truth
 from .data import DESCRIPTOR, Package, Tables, _typed
 from .errors import DataValidationError
 
@@ -368,6 +369,7 @@ def _semantic(t: Tables, corpus: bool) -> list[Problem]:
         if not pd.isna(r.field) and r.field not in t[r.record_table]:
             p.append(Problem(file["citations"], line, "field", f"{r.record_table} has no field {r.field!r}"))
     p += geo.problems(t)  # places, areas and boundaries (analysis.geo)
+    p += truth.problems(t)  # rows stronger or more precise than their source (analysis.truth)
     return p
 
 
