@@ -29,11 +29,12 @@ def record_ids(tables) -> dict[str, str]:
     ids = dict(FACT_TABLES)
     package = getattr(tables, "package", None)
     if package is not None:
-        for name in ids:
-            if name in package.resources:
-                key = package.resources[name]["schema"].get("primaryKey")
-                if key and len(key) == 1:
-                    ids[name] = key[0]
+        for name, resource in package.resources.items():
+            fields = {f["name"] for f in resource["schema"]["fields"]}
+            key = resource["schema"].get("primaryKey")
+            cited = {"source_id", "paragraph", "needle"} <= fields and name != "citations"
+            if (name in ids or cited) and key and len(key) == 1:
+                ids[name] = key[0]  # a new cited table is a fact table without being listed here
     return ids
 
 

@@ -26,9 +26,10 @@ REQUIRE_CORPUS_ENV = "ANALYSIS_REQUIRE_CORPUS"
 #: The longest text a cell may hold: a note, not a document.
 MAX_CELL = 4000
 
-ID_FIELD = {"sources": "source_id", "bases": "base_id", "base_events": "event_id", "troop_levels": "obs_id",
-            "attacks": "attack_id", "milestones": "milestone_id", "conflicts": "conflict_id", "claims": "claim_id",
-            "citations": "citation_id"}
+def id_field(package: Package, table: str) -> str:
+    """A table's id column: its primary key in the descriptor (the one place it is written)."""
+    key = package.resources[table]["schema"].get("primaryKey")
+    return key[0] if isinstance(key, list) else key
 
 
 @dataclass(frozen=True, order=True)
@@ -361,10 +362,10 @@ def _semantic(t: Tables, corpus: bool) -> list[Problem]:
         mine = claims[claims.conflict_id == r.conflict_id]
         if mine.source_id.nunique() < 2 or mine.value.nunique() < 2:
             p.append(Problem(file["conflicts"], line, "conflict_id", "a conflict needs claims with different values from at least two sources"))
-        if not pd.isna(r.subject_id) and r.subject_id not in set(t[r.subject_table][ID_FIELD[r.subject_table]]):
+        if not pd.isna(r.subject_id) and r.subject_id not in set(t[r.subject_table][id_field(pkg, r.subject_table)]):
             p.append(Problem(file["conflicts"], line, "subject_id", f"{r.subject_id!r} not found in {r.subject_table}"))
     for line, r in rows("citations"):
-        if r.record_id not in set(t[r.record_table][ID_FIELD[r.record_table]]):
+        if r.record_id not in set(t[r.record_table][id_field(pkg, r.record_table)]):
             p.append(Problem(file["citations"], line, "record_id", f"{r.record_id!r} not found in {r.record_table}"))
         if not pd.isna(r.field) and r.field not in t[r.record_table]:
             p.append(Problem(file["citations"], line, "field", f"{r.record_table} has no field {r.field!r}"))
