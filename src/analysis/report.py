@@ -680,7 +680,9 @@ def generated_markdown(tables) -> dict[str, str]:
     dis = S.disagreements(tables)
     status = L("conflicts", "status")
     parts = []
-    for cid, g in dis.groupby("conflict_id", sort=True):
+    order = sorted(dis["conflict_id"].unique(), key=lambda c: (len(str(c)), str(c)))  # C1, C2, ... C10
+    for cid in order:
+        g = dis[dis["conflict_id"] == cid]
         first = g.iloc[0]
         parts.append(f"### {md_escape(first['topic_ar'])} {{.unnumbered}}\n")
         parts.append(f"{_txt(first['note_ar'])} (الحالة: {status.get(str(first['status']), _txt(first['status']))}؛ "
