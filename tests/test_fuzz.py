@@ -28,7 +28,7 @@ def broken_csv(draw):
     for _ in range(draw(st.integers(1, 4))):
         action = draw(st.sampled_from(["cell", "cell", "cell", "drop", "extra", "short", "dup", "header"]))
         r = draw(st.integers(0 if action == "header" else 1, len(rows) - 1))
-        if action == "cell":
+        if action == "cell" and rows[r]:  # a row emptied by "short" has no cell to change
             rows[r][draw(st.integers(0, len(rows[r]) - 1))] = draw(CELL)
         elif action == "drop" and len(rows) > 1:
             rows.pop(r)
