@@ -296,7 +296,8 @@ class _Placer:
 
     def _free(self, box, area, pad=None):
         x0, y0, x1, y1 = box
-        if x0 < area.x0 or x1 > area.x1 or y0 < area.y0 or y1 > area.y1:
+        m = 1.5  # glyphs (Arabic above all) reach a little past their measured box
+        if x0 < area.x0 + m or x1 > area.x1 - m or y0 < area.y0 + m or y1 > area.y1 - m:
             return False
         p = self.pad if pad is None else pad
         return all(x1 + p <= b0 or b2 + p <= x0 or y1 + p <= b1 or b3 + p <= y0 for b0, b1, b2, b3 in self.boxes)
@@ -458,6 +459,9 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
         # labels: measured against everything placed so far, once the Axes have their final boxes
         fig.draw_without_rendering()
         placer = _Placer(fig)
+        for t in ax.texts + [ax._analysis_title]:  # title, subtitle, notes under the map
+            b = t.get_window_extent(placer.renderer)
+            placer.block(b.x0, b.y0, b.x1, b.y1)
         in_box = ins.get_window_extent(placer.renderer) if ins is not None else None
         if in_box is not None:  # main-map labels keep off the inset and off the frame it zooms into
             placer.block(in_box.x0 - 2, in_box.y0 - 2, in_box.x1 + 2, in_box.y1 + 2)
