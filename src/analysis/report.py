@@ -190,14 +190,15 @@ def fperiod(start, end, precision="day") -> str:
 
 
 def data_hash(data_dir=None) -> str:
-    """SHA-256 over the data files: the digest of ``sha256sum`` lines for data/*.csv and
-    datapackage.json, sorted by name (``cd data && sha256sum *.csv datapackage.json |
-    LC_ALL=C sort -k2 | sha256sum`` gives the same value)."""
+    """SHA-256 over the data files: the digest of ``sha256sum`` lines for data/*.csv,
+    datapackage.json and data/geo/*.geojson, sorted by path (``cd data && sha256sum *.csv
+    datapackage.json geo/*.geojson | LC_ALL=C sort -k2 | sha256sum`` gives the same value)."""
     from .data import Package
 
     root = Package.at(data_dir).root
-    files = sorted([p for p in root.glob("*.csv")] + [root / "datapackage.json"], key=lambda p: p.name.encode())
-    lines = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in files)
+    files = [*root.glob("*.csv"), root / "datapackage.json", *root.glob("geo/*.geojson")]
+    names = sorted((p.relative_to(root).as_posix(), p) for p in files)
+    lines = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {name}\n" for name, p in sorted(names, key=lambda x: x[0].encode()))
     return hashlib.sha256(lines.encode()).hexdigest()
 
 

@@ -380,7 +380,7 @@ _VALID: set[tuple] = set()  # fingerprints of folders found valid in this proces
 def fingerprint(data_dir=None, *, corpus: bool = True) -> tuple:
     """What a validation result depends on: every data and corpus file's path and content hash."""
     package = Package.at(data_dir)
-    paths = sorted(package.root.glob("*"))
+    paths = sorted(package.root.rglob("*"))  # data/geo/ included
     if corpus and package.corpus is not None:
         paths += sorted(package.corpus.glob("*.txt"))
     stats = tuple((str(p.resolve()), hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths if p.is_file())
