@@ -668,6 +668,9 @@ def generated_markdown(tables) -> dict[str, str]:
             when += " (غير مؤرخ)"
         else:
             when = fperiod(m["date"], m["date_end"], m["date_precision"])
+            lo, hi = m.get("date_earliest"), m.get("date_latest")
+            if not _isna(lo) and not _isna(hi):  # a year-precise date the evidence narrows
+                when += f"، بين {fdate(lo, 'month')} و{fdate(hi, 'month')}"
             if str(m["date_basis"]) == "inferred":
                 when += " (مستنتج)"
         disputes = sorted(in_conflict.get(("milestones", str(m["milestone_id"])), set()), key=lambda c: int(c[1:]) if c[1:].isdigit() else 0)
