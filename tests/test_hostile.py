@@ -161,10 +161,14 @@ def test_implausible_or_malformed_values_get_one_plain_message(data, file, line,
     set_cell(data, file, line, field, value)
     if field == "date" and file == "troop_levels.csv":
         set_cell(data, file, line, "date_end", "")
-    lines = [str(p) for p in validate(data)]  # as `python -m analysis validate` prints them
-    assert len(lines) == 1, lines  # said once
-    assert lines[0].startswith(f"{file}:{line}: {field}: ") and words in lines[0], lines[0]
-    assert "constraint" not in lines[0] and "/default" not in lines[0] and '"None"' not in lines[0]
+    problems = validate(data)
+    lines = [str(p) for p in problems]  # as `python -m analysis validate` prints them
+    assert len({(p.file, p.row, p.field) for p in problems}) == len(problems), lines  # each place said once
+    if words != "was written":  # a date past its source may also be finer than its paragraph (analysis.truth)
+        assert len(lines) == 1, lines
+    hit = [s for s in lines if s.startswith(f"{file}:{line}: {field}: ") and words in s]
+    assert hit, lines
+    assert not [s for s in lines if "constraint" in s or "/default" in s or '"None"' in s], lines
 
 
 def test_nan_coordinate_is_reported_once(data):
