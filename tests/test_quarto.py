@@ -27,6 +27,7 @@ import pytest
 
 pytest.importorskip("pypandoc")
 pytest.importorskip("typst")
+pytestmark = pytest.mark.slow  # renders a clone with Quarto and the built-in engine
 
 from analysis import report  # noqa: E402
 
