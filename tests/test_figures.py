@@ -136,16 +136,17 @@ def test_attacks_texts(tables):
 def test_sources_texts(tables):
     ax = render(figures.plot_sources, tables, "ar")
     xt = [t.get_text() for t in ax.get_xticklabels()]
-    assert label("إيلاف\nكانون الأول 2021*") in xt
-    assert label("ناشر مجهول\n9 كانون الأول 2021*") in xt
-    yt = [t.get_text() for t in ax.get_yticklabels()]
+    # narrow columns: outlet, then day and month, then the year (legible at 8 pt)
+    assert label("إيلاف\nكانون الأول\n2021*") in xt
+    assert label("ناشر مجهول\n9 كانون الأول\n2021*") in xt
+    yt = [t.get_text().replace("\n", " ") for t in ax.get_yticklabels()]  # long labels wrap
     for topic in tables.conflicts["topic_ar"]:
         assert label(topic) in yt
     drawn = texts(ax)
     assert label("180 كم") in drawn and label("100 كم") in drawn  # both sides of C1
     assert label("حزيران 2021") in drawn and label("تموز 2021") in drawn  # C2, as months
     en = render(figures.plot_sources, tables, "en")
-    assert "Elaph\nDec 2021*" in [t.get_text() for t in en.get_xticklabels()]
+    assert "Elaph\nDec\n2021*" in [t.get_text() for t in en.get_xticklabels()]
 
 
 def test_reshape_mode_labels(tables, monkeypatch):
