@@ -8,7 +8,7 @@ SETUP  := $(VENV)/.installed
 
 DATA      := data/datapackage.json $(wildcard data/*.csv)
 SRC       := pyproject.toml $(shell find src/analysis -type f \( -name '*.py' -o -name '*.ttf' -o -name '*.lua' -o -name '*.typ' -o -name '*.css' -o -name '*.html' \) 2>/dev/null | LC_ALL=C sort)
-FIGS      := troops bases attacks sources
+FIGS      := troops bases attacks sources timeline
 FIG_FILES := $(foreach f,$(FIGS),figures/$(f).svg figures/$(f).png figures/$(f).pdf)
 REPORT_IN := $(shell find report -type f \( -name '*.qmd' -o -name '_quarto.yml' -o -name '*.css' -o -name '*.py' \) -not -path 'report/_output/*' -not -path 'report/_generated/*' 2>/dev/null | LC_ALL=C sort)
 OUT       := report/_output

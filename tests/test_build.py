@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGS = [f"{name}.{fmt}" for name in ("troops", "bases", "attacks", "sources") for fmt in ("svg", "png", "pdf")]
+FIGS = [f"{name}.{fmt}" for name in ("troops", "bases", "attacks", "sources", "timeline") for fmt in ("svg", "png", "pdf")]
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
 
 

@@ -198,7 +198,7 @@ def test_write_all_reproducible(tmp_path):
     before = dict(mpl.rcParams)
     first = figures.write_all(out_dir=tmp_path / "a")
     second = figures.write_all(out_dir=tmp_path / "b")
-    expected = {f"{n}.{fmt}" for n in ("troops", "bases", "attacks", "sources") for fmt in ("svg", "png", "pdf")}
+    expected = {f"{n}.{fmt}" for n in ("troops", "bases", "attacks", "sources", "timeline") for fmt in ("svg", "png", "pdf")}
     assert {p.name for p in first} == expected == {p.name for p in second}
     assert set(os.listdir(tmp_path / "a")) == expected  # no temporary files left
     assert _digest(tmp_path / "a") == _digest(tmp_path / "b")

@@ -41,6 +41,7 @@ FIGSIZE: dict[str, tuple[float, float]] = {
     "bases": (6.3, 6.9),
     "attacks": (6.3, 7.6),
     "sources": (6.3, 8.2),
+    "timeline": (6.3, 9.4),
 }
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
 #: Text sizes in points at the printed size (the briefing shows figures at their natural
@@ -1300,6 +1301,14 @@ def _fig_attacks(tables, lang: str = "ar") -> Figure:
     return fig
 
 
+def _fig_timeline(tables, lang: str = "ar") -> Figure:
+    from .timeline import plot_timeline  # timeline builds on this module's helpers
+
+    fig = plt.figure(figsize=FIGSIZE["timeline"], layout=_layout())
+    plot_timeline(tables, ax=fig.add_subplot(), lang=lang, title=False)
+    return fig
+
+
 def _fig_sources(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=FIGSIZE["sources"], layout=_layout())
     plot_sources(tables, ax=fig.add_subplot(), lang=lang, title=False)
@@ -1313,6 +1322,7 @@ FIGURES: dict[str, Callable[..., Figure]] = {
     "bases": _fig_bases,
     "attacks": _fig_attacks,
     "sources": _fig_sources,
+    "timeline": _fig_timeline,
 }
 
 

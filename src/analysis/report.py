@@ -38,7 +38,7 @@ REPORT_DIR = Path(os.environ.get("ANALYSIS_REPORT_DIR", Path(__file__).resolve()
 FIGURES_DIR = Path(__file__).resolve().parents[2] / "figures"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 #: Figures the briefing shows, as written by `python -m analysis figures`.
-FIGURES: tuple[str, ...] = ("troops", "bases", "attacks", "sources")
+FIGURES: tuple[str, ...] = ("troops", "bases", "attacks", "sources", "timeline")
 #: Project files copied into the staging directory (the rest of report/ is output or generated).
 PROJECT_GLOBS: tuple[str, ...] = ("*.qmd", "_quarto.yml", "*.css", "_prepare.py")
 DOCUMENT = "briefing"
