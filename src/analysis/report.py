@@ -578,7 +578,7 @@ def generated_markdown(tables) -> dict[str, str]:
         parts.append(f"### {md_escape(first['topic_ar'])} {{.unnumbered}}\n")
         parts.append(f"{_txt(first['note_ar'])} (الحالة: {status.get(str(first['status']), _txt(first['status']))}؛ "
                      f"المعرّف {md_escape(cid)}).\n")
-        header = [""] + [f"الرواية {i}" for i in range(1, len(g) + 1)]
+        header = ["البند"] + [f"الرواية {i}" for i in range(1, len(g) + 1)]  # no empty header cell
         rows = [
             ["ما يقوله المصدر"] + [_txt(r["claim_ar"]) for _, r in g.iterrows()],
             ["المصدر"] + [f"{names.get(str(r['source_id']), md_escape(r['source_id']))}، الفقرة {md_escape(r['paragraph'])}"

@@ -97,7 +97,11 @@ function Pandoc(doc)
         end
       end
       if is_html then
-        return pandoc.Div({ tbl }, { class = "table-wrap" }), false
+        -- a scrolling box is a labelled region reachable by keyboard (WCAG 2.1.1)
+        local name = pandoc.utils.stringify(tbl.caption.long)
+        local attrs = { class = "table-wrap", tabindex = "0", role = "region" }
+        attrs["aria-label"] = name ~= "" and name or nil
+        return pandoc.Div({ tbl }, attrs), false
       end
       return tbl, false
     end,
