@@ -61,6 +61,7 @@ def test_unknown_outlet_has_one_name(tables):
 
 def test_join_and_lang():
     assert sourceline.join(["أ", "ب", "ج"], "ar") == "أ، وب، وج"
+    assert sourceline.join(["أ", "ب"], "ar") == "أ وب"
     assert sourceline.join(["a", "b", "c"], "en") == "a, b and c"
     assert sourceline.join(["a", "b"], "en") == "a and b"
     with pytest.raises(ValueError):

@@ -35,7 +35,9 @@ def join(items: list[str], lang: str) -> str:
     """A list as prose: Arabic puts و before every item after the first («أ، وب، وج»)."""
     items = [str(i) for i in items]
     if lang == "ar":
-        return "، ".join(items[:1] + ["و" + i for i in items[1:]])
+        from .text_ar import join as join_ar
+
+        return join_ar(items)
     if len(items) <= 2:
         return " and ".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
