@@ -372,6 +372,17 @@ def _year_axis(ax, start, end, lang: str, step: int | None = None) -> None:
 MILESTONE_BAND = "#ededed"
 
 
+def _balanced_wrap(text: str, width: int) -> list[str]:
+    """Wrap to as few lines as `width` allows, of even length (no one-word last line)."""
+    lines = textwrap.wrap(text, width) or [text]
+    n = len(lines)
+    for w in range(-(-len(text) // n), width + 1):
+        even = textwrap.wrap(text, w)
+        if len(even) == n:
+            return even
+    return lines
+
+
 def milestone_marks(tables, ids, lang: str, wrap: int | None = None) -> list[dict]:
     """Where and how each milestone group is marked (geometry and words, nothing drawn):
     `x0`, `x1` (date numbers: equal for a day-precise date, the whole month or year it stands
@@ -391,7 +402,7 @@ def milestone_marks(tables, ids, lang: str, wrap: int | None = None) -> list[dic
         for _, r in rows.iterrows():
             mid = str(r["milestone_id"])
             short = MILESTONE_SHORT.get(mid, {}).get(lang) or labels.get(str(r["kind"]), mid)
-            texts += textwrap.wrap(short, wrap) if wrap else [short]
+            texts += _balanced_wrap(short, wrap) if wrap else [short]
         span = rows["date"].min(), rows["date"].max()
         prec = str(first["date_precision"])
         if len(rows) > 1 and span[0].month == span[1].month and span[0].year == span[1].year:
@@ -486,6 +497,13 @@ def _clear_side(ax, line_xs, x: float, text: str, lang: str, gap_pt: float) -> s
         return "above_left"
     reach = w + gap_pt / pt_per_x
     return "right" if clear(x, x + reach) else "left"
+
+
+def _keep(text: str) -> str:
+    """`text` with its dates and Latin parentheticals unbreakable (analysis.text_ar)."""
+    from .text_ar import keep_together
+
+    return keep_together(text)
 
 
 def _milestone_ids(ids) -> list[str]:
@@ -1176,7 +1194,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         # row heights: a row whose label or a value takes two lines gets more room
         heights = []
         for kind, text, key in rows:
-            two = len(textwrap.wrap(text, width)) > 1
+            two = len(textwrap.wrap(_keep(text), width)) > 1
             if kind == "conflict":
                 two = two or any("\n" in cells[str(c)] for c in dis[dis["conflict_id"] == key]["claim_id"])
             heights.append(1.55 if two else 1.0)
@@ -1214,7 +1232,8 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         if lang == "ar":
             ax.yaxis.tick_right()
         ax.set_yticks([y[i] for i in range(n)])
-        ax.set_yticklabels([_t("\n".join(textwrap.wrap(text, width)), lang) for _, text, _ in rows],
+        # dates and Latin parentheticals are held together (no-break spaces): never split
+        ax.set_yticklabels([_t("\n".join(textwrap.wrap(_keep(text), width)), lang) for _, text, _ in rows],
                            linespacing=_ls(lang))
         for tick, (kind, _, _) in zip(ax.get_yticklabels(), rows):
             tick.set_fontsize(TICK_PT if kind == "header" else TEXT_PT)
