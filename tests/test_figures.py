@@ -137,10 +137,12 @@ def test_attacks_texts(tables):
 def test_sources_texts(tables):
     ax = render(figures.plot_sources, tables, "ar")
     xt = [t.get_text() for t in ax.get_xticklabels()]
-    assert label("إيلاف\nكانون الأول 2021*") in xt
+    # narrow columns: outlet, then day and month, then the year (legible at 8 pt)
+    assert label("إيلاف\nكانون الأول\n2021*") in xt
     # s000's day is not in its text (only "Thursday"): it is dated to the month.
-    assert label("ناشر مجهول\nكانون الأول 2021*") in xt
-    yt = [t.get_text() for t in ax.get_yticklabels()]
+    assert label("ناشر مجهول\nكانون الأول\n2021*") in xt
+    # long labels wrap; dates in them are held together by no-break spaces
+    yt = [t.get_text().replace("\n", " ").replace("\u00a0", " ") for t in ax.get_yticklabels()]
     for topic in tables.conflicts["topic_ar"]:
         assert label(topic) in yt
     drawn = texts(ax)
@@ -148,7 +150,7 @@ def test_sources_texts(tables):
     # C2, as months (s000's two claims, June and "the fourth round", share its cell)
     assert any(label("حزيران 2021") in t for t in drawn) and label("تموز 2021") in drawn
     en = render(figures.plot_sources, tables, "en")
-    assert "Elaph\nDec 2021*" in [t.get_text() for t in en.get_xticklabels()]
+    assert "Elaph\nDec\n2021*" in [t.get_text() for t in en.get_xticklabels()]
 
 
 def test_reshape_mode_labels(tables, monkeypatch):
