@@ -491,6 +491,8 @@ def _gap_bands(ax, tables, lang: str, *, categorical: list | None = None):
         for i in hit:
             ax.axvspan(i - 0.5, i + 0.5, color="#ececec", zorder=0, lw=0)
     else:
+        if tables["sources"]["published"].dropna().empty:
+            return None  # no article, no coverage to speak of
         lo, hi = (mdates.num2date(v) for v in ax.get_xlim())
         last = int(tables["sources"]["published"].max().year)  # after the last article nothing is "not covered"
         spans = _truth.uncovered_spans(tables, lo.year, min(hi.year, last))

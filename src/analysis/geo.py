@@ -181,20 +181,24 @@ def distance_checks(tables) -> list[dict]:
             continue
         base, origin, brow = pair
         km = _km(base, origin)
-        mine = claims[(claims["conflict_id"].astype("string") == str(c.conflict_id))
-                      & (claims["unit"].astype("string") == "km")]
+        mine = claims[claims["conflict_id"].astype("string") == str(c.conflict_id)]
         cl = []
         for r in mine.itertuples(index=False):
-            try:
-                value = float(r.value)
-            except (TypeError, ValueError):
-                continue
+            value = None
+            if str(r.unit) == "km":
+                try:
+                    value = float(r.value)
+                except (TypeError, ValueError):
+                    value = None
+            # a claim with no distance ("in Erbil city") is listed too, in its own words
             cl.append({"claim_id": str(r.claim_id), "value_km": value, "source_id": str(r.source_id),
                        "claim_ar": str(r.claim_ar), "claim_en": str(r.claim_en),
-                       "diff_km": value - km, "agrees": abs(value - km) <= AGREE_FRACTION * km})
-        if not cl:
+                       "diff_km": None if value is None else value - km,
+                       "agrees": value is not None and abs(value - km) <= AGREE_FRACTION * km})
+        numeric = [x for x in cl if x["value_km"] is not None]
+        if not numeric:
             continue
-        nearest = min(cl, key=lambda x: (abs(x["diff_km"]), x["claim_id"]))
+        nearest = min(numeric, key=lambda x: (abs(x["diff_km"]), x["claim_id"]))
         out.append({"conflict_id": str(c.conflict_id), "topic_ar": str(c.topic_ar), "topic_en": str(c.topic_en),
                     "base_id": str(c.subject_id), "base_place": str(base["place_id"]),
                     "origin_place": str(origin["place_id"]),

@@ -166,7 +166,7 @@ def map_layers(data=None, lang: str = "ar") -> dict:
         km = _round5(c["computed_km"])
         claims = []
         for x in c["claims"]:
-            value = x[f"claim_{lang}"] if x["value_km"] == 0 else TEXT[lang]["km"].format(n=f"{x['value_km']:g}")
+            value = x[f"claim_{lang}"] if not x["value_km"] else TEXT[lang]["km"].format(n=f"{x['value_km']:g}")
             claims.append({**x, "display": value,
                            "text": TEXT[lang]["claim"].format(value=value, who=outlets.get(x["source_id"], x["source_id"]))})
         near = next(x for x in claims if x["claim_id"] == c["nearest"])

@@ -35,7 +35,7 @@ import tempfile
 from pathlib import Path
 
 from . import atomic
-from .errors import OutputError, ReportError
+from .errors import AnalysisError, OutputError, ReportError
 
 __all__ = ["ReportError", "REPORT_DIR", "TEMPLATE_DIR", "FIGURES", "render", "generate", "variables",
            "data_hash", "build_timestamp", "md_escape"]
@@ -1113,16 +1113,12 @@ def main(argv: list[str] | None = None) -> int:
             made = generate(args.data, args.project, args.figures)
         for p in made:
             print(p)
-    except ReportError as err:
+    except AnalysisError as err:  # bad data, a missing tool, an unusable build date: one message
         print(err, file=sys.stderr)
         return 1
-    except Exception as err:  # bad data: the validator's own message, no traceback
-        from .validate import DataValidationError
-
-        if not isinstance(err, DataValidationError):
-            raise
-        print(err, file=sys.stderr)
-        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
     return 0
 
 
