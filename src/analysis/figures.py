@@ -99,7 +99,7 @@ TEXT: dict[str, dict[str, str]] = {
     "ar": {
         "no_data": "لا بيانات لعرضها في الجداول المعطاة",
         "troops_title": "أعداد القوات الأميركية والأجنبية في العراق",
-        "troops_sub": "من ذروة {peak} جندي إلى {last} في {area} ({year})؛ النقاط أرصاد والخطوط المنقطة فترات غير مرصودة",
+        "troops_sub": "من ذروة {peak} جندي إلى {last} في {area} ({year})؛\nالنقاط أرصاد والخطوط المنقطة فترات غير مرصودة",
         "troops_y": "عدد الجنود",
         "peak": "الذروة: {count} جندي في سنة\nما بين {start} و{end} (مقياس آخر)",
         "approx": "عدد تقريبي («نحو»)",
@@ -117,7 +117,7 @@ TEXT: dict[str, dict[str, str]] = {
         "gap": "سنوات لا تغطيها المصادر",
         "attacks_title": "الهجمات التي تذكرها المقالات على قواعد تستضيف قوات أميركية وقوات التحالف",
         "attacks_sub": "حجم العلامة بحسب عدد الإصابات؛ الخطوط المظللة سلاسل هجمات",
-        "undated_series": "مرات عدة حتى {date} (التواريخ غير مذكورة)",
+        "undated_series": "مرات عدة حتى {date}\n(التواريخ غير مذكورة)",
         "killed": "قتلى: {n}",
         "injured": "جرحى: {n}",
         "approx_suffix": " تقريباً",
@@ -144,7 +144,7 @@ TEXT: dict[str, dict[str, str]] = {
     "en": {
         "no_data": "No data to show in the tables given",
         "troops_title": "US and foreign troops in Iraq",
-        "troops_sub": "From a peak of {peak} troops to {last} in {area} ({year}); dots are observations, dotted lines unobserved",
+        "troops_sub": "From a peak of {peak} troops to {last} in {area} ({year});\ndots are observations, dotted lines unobserved",
         "troops_y": "Troops",
         "peak": "Peak: {count} troops\nin a year between\n{start} and {end} (own scale)",
         "approx": "Approximate count ('about')",
@@ -331,7 +331,7 @@ def _title(ax, title: str | None, subtitle: str | None, lang: str, *, above: flo
         _pin(ax, t, lang)
         return
     t = ax.set_title(_t(title, lang), loc=loc, fontsize=TITLE_PT, fontweight="bold", color=INK,
-                     pad=(34 if subtitle else 6) + above)
+                     pad=(34 + 11 * subtitle.count("\n") if subtitle else 6) + above)
     _pin(ax, t, lang)
     if subtitle:
         x = 1.0 if lang == "ar" else 0.0
@@ -870,7 +870,8 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
         dated = tl[tl["dated"]]
         x0 = pd.Timestamp(year=int(dated["start"].min().year) - 1, month=7, day=1)
         x1 = pd.Timestamp(year=int(dated["start"].max().year) + 1, month=6, day=1)
-        _year_axis(ax, x0, x1, lang)
+        # Latin lane names are wider, leaving a narrower time axis: fewer year labels there
+        _year_axis(ax, x0, x1, lang, step=5 if lang == "en" and x1.year - x0.year > 14 else None)
         ax.set_ylim(-0.7, n + 1.3)  # headroom for milestone labels
         # undated events and empty lanes are written just before the first milestone line
         # (Arabic: ending just before the first milestone line; English: from the axis' start)
@@ -890,8 +891,10 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
             if len(undated):  # one line per base, in the events' order, so several never overprint
                 sep = "، " if lang == "ar" else ", "
                 text = _copy("undated", lang, state=sep.join(state_lbl.get(st, st) for st in undated["state"]))
-                ax.text(x_note, y, _t(text, lang), ha=note_ha, va="center", fontsize=TEXT_PT,
-                        color=_darker(STATE_COLORS.get(undated["state"].iloc[-1], MUTED)), zorder=4)
+                text = "\n".join(textwrap.wrap(text, 50 if lang == "ar" else 28))  # stays clear of the first milestone
+                ax.text(x_note, y, _t(text, lang), ha=note_ha, va="center", fontsize=TEXT_PT, linespacing=_ls(lang),
+                        multialignment=note_ha, color=_darker(STATE_COLORS.get(undated["state"].iloc[-1], MUTED)),
+                        zorder=4)
                 # written out in the lane: no legend symbol
             for _, r in g[g["dated"]].iterrows():
                 state = r["state"]
@@ -995,7 +998,7 @@ def _mid(lo, hi) -> float:
 
 
 def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M19", "M25"),
-                 milestone_layout=(("right", 0), ("right", 0), ("left", 0)), source_line: bool = True,
+                 milestone_layout=(("right", 0), ("right", 1.7), ("left", 0)), source_line: bool = True,
                  title: bool = True, **kwargs):
     """Attack chronology: one lane per target, markers by weapon and coloured by perpetrator,
     sized by casualties (killed/injured written beside them); series drawn as spans; undated
@@ -1028,7 +1031,7 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         x0 = pd.Timestamp(lo_all) - pd.DateOffset(months=12)
         x1 = pd.Timestamp(hi_all) + pd.DateOffset(months=6)
         _year_axis(ax, x0, x1, lang, step=1)
-        ax.set_ylim(-0.75, len(lanes) + 0.3)  # headroom for milestone labels
+        ax.set_ylim(-1.1, len(lanes) + 1.0)  # headroom for milestone labels (two levels), room for undated notes
         ax.set_yticks([ypos[lane] for lane in lanes])
         ax.set_yticklabels([_t(str(names[lane]) if pd.notna(names[lane]) else lane.lstrip("~"), lang)
                             for lane in lanes], fontsize=TEXT_PT)
@@ -1043,16 +1046,24 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         x_left = _x(x0)
         undated = chron[~chron["dated"]].drop_duplicates(["lane", "color", "hi"])
         marks = [m for m in milestone_marks(tables, milestones, lang) if m]
+        lo_x, hi_x = ax.get_xlim()
+        pt_per_x = ax.figure.get_figwidth() * 72 * 0.6 / (hi_x - lo_x)  # the lanes take ~60% of the width
+        stacked: dict = {}
         for _, r in undated.iterrows():  # below the lane's dated events, the words after the bar
-            xe, yu, color = _x(r["hi"]), r["y"] - 0.3, r["color"]
+            k = stacked[r["lane"]] = stacked.get(r["lane"], -1) + 1  # several in a lane: one under another
+            xe, yu, color = _x(r["hi"]), r["y"] - 0.3 - 0.3 * k, r["color"]
             ax.plot([x_left, xe], [yu, yu], color=color, linewidth=3, alpha=0.45,
                     linestyle=(0, (1, 1.2)), solid_capstyle="butt", zorder=2)
             ax.plot([xe], [yu], marker="|", color=color, markersize=8, markeredgewidth=1.5, zorder=3)
             when = _date_text(r["hi"], "month" if r["hi"].is_month_end else "day", lang)
             past = max([m["x1"] for m in marks if m["x0"] <= xe + 31] + [xe])  # clear of lines at the bar's end
-            ax.annotate(_t(_copy("undated_series", lang, date=when), lang), xy=(past, yu), xytext=(5, 6),
-                        textcoords="offset points", ha="left", va="top", fontsize=TEXT_PT, color="#4a4a4a",
-                        linespacing=_ls(lang), zorder=4)
+            words = _t(_copy("undated_series", lang, date=when), lang)
+            if past + (_text_width_pt(words, TEXT_PT, lang, weight="normal") + 8) / pt_per_x > hi_x:
+                pos = dict(xy=(xe, yu), xytext=(-6, -4), ha="right")  # no room after the bar: under its end
+            else:
+                pos = dict(xy=(past, yu), xytext=(5, 6), ha="left")
+            ax.annotate(words, textcoords="offset points", va="top", fontsize=TEXT_PT, color="#4a4a4a",
+                        linespacing=_ls(lang), multialignment=arabic.align(lang), zorder=4, **pos)
         dated = chron[chron["dated"]].copy()
         dated["xl"] = mdates.date2num(dated["lo"].to_numpy())
         dated["xr"] = mdates.date2num(dated["hi"].to_numpy()) + 1
@@ -1168,7 +1179,7 @@ def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", source_line: 
         ax.set_xticklabels([_t(c, lang) for c in cats])
         ax.set_xlim(-0.6, len(cats) - 0.4)
         ax.set_ylim(0, max(top.max() * 1.6, 1) if len(top) else 1)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(4, integer=True))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _t(_num(v), lang)))
         ax.set_ylabel(_t(_copy("per_year_y", lang), lang), fontsize=TEXT_PT, color=MUTED)
         hs, ls_ = [b1, b2], [labels.get("single", "single"), labels.get("series", "series")]
@@ -1176,7 +1187,7 @@ def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", source_line: 
             hs.append(gap)
             ls_.append(_copy("gap", lang))
         _legend(ax, hs, ls_, lang, loc="upper right" if lang == "ar" else "upper left",
-                **_under(ax, 1.0 if lang == "ar" else 0.0), ncol=len(hs))
+                **_under(ax, 1.0 if lang == "ar" else 0.0), ncol=2)
         # a panel heading, not the figure's title: it stays when the caption is the title
         _pin(ax, ax.set_title(_t(_copy("per_year_title", lang), lang), loc="right" if lang == "ar" else "left",
                               fontsize=SUB_PT + 0.5, fontweight="bold", color=INK, pad=6), lang)
