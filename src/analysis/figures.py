@@ -40,7 +40,7 @@ FIGSIZE: dict[str, tuple[float, float]] = {
     "troops": (6.3, 4.8),
     "bases": (6.3, 6.9),
     "attacks": (6.3, 7.6),
-    "sources": (6.3, 8.2),
+    "sources": (6.3, 11.5),  # the audited data give about 28 rows, some of two lines
     "timeline": (6.3, 9.4),
 }
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
@@ -1326,14 +1326,20 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
             v = _claim_value(tables, c, lang)
             if v not in cells[(str(c["conflict_id"]), str(c["source_id"]))]:
                 cells[(str(c["conflict_id"]), str(c["source_id"]))].append(v)
-        cells = {k: "\n".join(textwrap.wrap(" / ".join(v), 12 if lang == "ar" else 10)[:2]) for k, v in cells.items()}
+        def _cell(values):
+            lines = textwrap.wrap(" / ".join(values), 12 if lang == "ar" else 10)
+            return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")  # cut short: say so
+
+        cells = {k: _cell(v) for k, v in cells.items()}
         # row heights: a row whose label or a value takes two lines gets more room
         heights = []
         for kind, text, key in rows:
             two = len(textwrap.wrap(_keep(text), width)) > 1
             if kind == "conflict":
-                two = two or any("\n" in cells[(str(key), str(c))] for c in dis[dis["conflict_id"] == key]["source_id"])
-            heights.append(1.55 if two else 1.0)
+                if any("\n" in cells[(str(key), str(c))] for c in dis[dis["conflict_id"] == key]["source_id"]):
+                    heights.append(2.3)  # a two-line value box
+                    continue
+            heights.append(1.9 if two else 1.0)  # two lines of 8 pt
         tops = np.cumsum([0.0] + heights[:-1])
         total = float(sum(heights))
         y = {i: total - tops[i] - heights[i] / 2 for i in range(n)}
@@ -1371,7 +1377,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         ax.set_yticks([y[i] for i in range(n)])
         # dates and Latin parentheticals are held together (no-break spaces): never split
         ax.set_yticklabels([_t("\n".join(textwrap.wrap(_keep(text), width)), lang) for _, text, _ in rows],
-                           linespacing=_ls(lang))
+                           linespacing=1.2)  # a date line in digits sits lower than Arabic: more room
         for tick, (kind, _, _) in zip(ax.get_yticklabels(), rows):
             tick.set_fontsize(TICK_PT if kind == "header" else TEXT_PT)
             if kind == "header":
@@ -1379,7 +1385,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
             tick.set_color(INK if kind != "fact" else "#333333")
         labels = _source_labels(tables, lang)
         ax.set_xticks([col[s] for s in src_ids])
-        ax.set_xticklabels([_t(labels[s], lang) for s in src_ids], fontsize=TEXT_PT, linespacing=_ls(lang))
+        ax.set_xticklabels([_t(labels[s], lang) for s in src_ids], fontsize=TEXT_PT, linespacing=1.2)
         ax.xaxis.tick_top()
         ax.tick_params(length=0, pad=3)
         for side in ax.spines:
