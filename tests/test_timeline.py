@@ -50,7 +50,12 @@ def test_geometry_rows_follow_the_data(tables):
             assert not r["point"] and r["x1"] == _num(end) + 1
         elif prec == "year":
             assert not r["point"] and r["x1"] == _num(f"{m['date'].year}-12-31") + 1
-        assert r["inferred"] == (str(m["date_basis"]) == "inferred")
+        elif pd.isna(m["date"]):  # undated: placed by its bounds, up to the latest it can be
+            assert r["x1"] >= _num(m["date_latest"]) and r["x0"] <= r["x1"]
+            if pd.notna(m["date_earliest"]):
+                assert r["x0"] == _num(m["date_earliest"])
+        undated = pd.isna(m["date"]) and pd.isna(m["date_end"])
+        assert r["inferred"] == (str(m["date_basis"]) == "inferred" or undated)
         assert str(m["title_ar"]) in r["label"].replace("\n", " ")
 
 

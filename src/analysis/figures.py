@@ -1464,9 +1464,9 @@ def _fig_attacks(tables, lang: str = "ar") -> Figure:
 
 
 def _fig_timeline(tables, lang: str = "ar") -> Figure:
-    from .timeline import plot_timeline  # timeline builds on this module's helpers
+    from .timeline import figure_height, plot_timeline  # timeline builds on this module's helpers
 
-    fig = plt.figure(figsize=FIGSIZE["timeline"], layout=_layout())
+    fig = plt.figure(figsize=(FIGSIZE["timeline"][0], figure_height(tables, lang)), layout=_layout())
     plot_timeline(tables, ax=fig.add_subplot(), lang=lang, title=False)
     return fig
 

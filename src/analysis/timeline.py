@@ -69,9 +69,17 @@ def timeline_geometry(tables, lang: str = "ar") -> dict:
     range and the years to tick."""
     ms = tables["milestones"].copy()
     ms["_id"] = ms["milestone_id"].astype("string")
-    ms = ms[ms["date"].notna() | ms["date_end"].notna()]
-    lo, hi = _attacks.period_bounds(ms["date"], ms["date_precision"], ms["date_end"])
-    ms["_lo"], ms["_hi"] = lo, hi
+    # undated milestones go where their bounds put them (on or after / no later than), drawn
+    # as inferred; one with no bound at all cannot be placed on a time axis
+    ms = ms[ms["date"].notna() | ms["date_end"].notna() | ms["date_latest"].notna()]
+    undated = ms["date"].isna() & ms["date_end"].isna()
+    dated = ms[~undated]
+    lo, hi = _attacks.period_bounds(dated["date"], dated["date_precision"], dated["date_end"])
+    ms["_lo"] = pd.Series(lo, index=dated.index).reindex(ms.index)
+    ms["_hi"] = pd.Series(hi, index=dated.index).reindex(ms.index)
+    ms.loc[undated, "_hi"] = ms.loc[undated, "date_latest"]
+    ms.loc[undated, "_lo"] = ms.loc[undated, "date_earliest"].fillna(ms.loc[undated, "date_latest"])
+    ms["_undated"] = undated
     ms = ms.sort_values(["_lo", "_hi", "_id"], kind="stable")
     rows = []
     for _, r in ms.iterrows():
@@ -79,8 +87,19 @@ def timeline_geometry(tables, lang: str = "ar") -> dict:
         title = str(r[f"title_{lang}"])
         x0 = _f._x(r["_lo"])
         x1 = _f._x(r["_hi"]) + (1 if (prec in ("month", "year") or pd.notna(r["date_end"])) else 0)
-        when = _f._date_text(r["date"], prec, lang)
-        if pd.notna(r["date_end"]) and prec == "year" and r["date_end"].year == r["date"].year:
+        if r["_undated"]:
+            x1 = _f._x(r["_hi"]) + (1 if pd.notna(r["date_earliest"]) else 0)
+            latest = _f._date_text(r["date_latest"], "day", lang)
+            if pd.notna(r["date_earliest"]):
+                earliest = _f._date_text(r["date_earliest"], "day", lang)
+                when = f"بين {earliest} و{latest}" if lang == "ar" else f"between {earliest} and {latest}"
+            else:
+                when = f"قبل {latest}" if lang == "ar" else f"before {latest}"
+        else:
+            when = _f._date_text(r["date"], prec, lang)
+        if r["_undated"]:
+            pass
+        elif pd.notna(r["date_end"]) and prec == "year" and r["date_end"].year == r["date"].year:
             when = _f._date_text(r["date"], "year", lang)
         elif pd.notna(r["date_end"]):
             when = f"{when} – {_f._date_text(r['date_end'], 'day', lang)}"
@@ -88,7 +107,7 @@ def timeline_geometry(tables, lang: str = "ar") -> dict:
         label = f"{title} ({when.replace(' ', NBSP)})"
         lines = textwrap.wrap(label, WRAP[lang]) or [label]
         rows.append({"id": str(r["_id"]), "label": "\n".join(lines), "x0": x0, "x1": x1,
-                     "point": x1 == x0, "inferred": str(r["date_basis"]) == "inferred",
+                     "point": x1 == x0, "inferred": str(r["date_basis"]) == "inferred" or bool(r["_undated"]),
                      "when": when, "key": str(r["_id"]) in KEY,
                      "height": 2.15 if len(lines) > 1 else 1.0})
     tops = np.cumsum([0.0] + [r["height"] for r in rows[:-1]])
@@ -111,6 +130,12 @@ def timeline_geometry(tables, lang: str = "ar") -> dict:
             "first": first, "last": last}
 
 
+def figure_height(tables, lang: str = "ar") -> float:
+    """Inches the timeline needs: at least FIGSIZE's, and room for every row at 8 pt (one line
+    is about 0.17 inch), so more milestones make a taller chart, never a denser one."""
+    return max(FIGSIZE[1], 2.4 + 0.19 * timeline_geometry(tables, lang)["total"])
+
+
 def plot_timeline(data=None, *, ax=None, lang: str = "ar", source_line: bool = True, title: bool = True,
                   **kwargs):
     """Milestone timeline (see the module docstring).  Extra kwargs go to the range bars."""
@@ -122,7 +147,8 @@ def plot_timeline(data=None, *, ax=None, lang: str = "ar", source_line: bool = T
         if ax is None:
             import matplotlib.pyplot as plt
 
-            fig = plt.figure(figsize=(FIGSIZE[0], FIGSIZE[1] + (0.6 if title else 0)), layout=_f._layout())
+            fig = plt.figure(figsize=(FIGSIZE[0], figure_height(tables, lang) + (0.6 if title else 0)),
+                             layout=_f._layout())
             fig._analysis_owned = True
             ax = fig.add_subplot()
         _f._frame_axes(ax, lang, ygrid=False)
@@ -156,7 +182,7 @@ def plot_timeline(data=None, *, ax=None, lang: str = "ar", source_line: bool = T
                 if r["inferred"]:  # hollow: an outline around the range
                     ax.plot([r["x0"], r["x1"]], [y, y], color=COLOR, linewidth=0.8, zorder=3.5)
         ax.set_yticks([r["y"] for r in geo["rows"]])
-        ax.set_yticklabels([_f._t(r["label"], lang) for r in geo["rows"]], linespacing=_f._ls(lang) if lang == "ar" else 1.0)
+        ax.set_yticklabels([_f._t(r["label"], lang) for r in geo["rows"]], linespacing=1.2)  # a date line sits low
         ax.tick_params(axis="y", length=0, pad=4)
         for tick, r in zip(ax.get_yticklabels(), geo["rows"]):
             tick.set_fontsize(_f.TEXT_PT)
