@@ -946,7 +946,7 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
         for i, (kind, _, _) in enumerate(rows):
             if kind == "province" and i:
                 ax.axhline(n - 1 - i + 0.5, color=GRID, linewidth=0.8, zorder=0)
-        _milestones(ax, tables, milestones, lang, top=1.0, wrap=34)
+        _milestones(ax, tables, milestones, lang, top=1.0, wrap=34 if lang == "ar" else 22)  # Latin runs wider
         # legend: states in their enum order, then the conventions
         order = [s for s in pkg.field("base_events", "state")["constraints"]["enum"] if s in used_states]
         handles, labels = [], []
@@ -970,8 +970,9 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
             labels.append(_copy("gap", lang))
         # under the chart, extending under the lane names (a legend wider than the lanes would
         # squeeze them)
-        _legend(ax, handles, labels, lang, loc="upper left" if lang == "ar" else "upper right",
-                **_under(ax, 0.0 if lang == "ar" else 1.0), ncol=3 if lang == "ar" else 2,
+        # (English: from the figure's left edge, as the lane names are wider than the lanes' room)
+        where = dict(loc="upper left", **_under(ax, 0.0)) if lang == "ar" else _under_edge(ax, lang)
+        _legend(ax, handles, labels, lang, **where, ncol=3 if lang == "ar" else 2,
                 columnspacing=1.0, handlelength=1.6, labelspacing=0.35)
         ho = _bases.handed_over(tables["base_events"])
         names = tables["bases"].set_index(tables["bases"]["base_id"].astype("string"))[f"name_{lang}"]
