@@ -1191,7 +1191,7 @@ def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", source_line: 
                 **_under(ax, 1.0 if lang == "ar" else 0.0), ncol=2)
         # a panel heading, not the figure's title: it stays when the caption is the title
         _pin(ax, ax.set_title(_t(_copy("per_year_title", lang), lang), loc="right" if lang == "ar" else "left",
-                              fontsize=SUB_PT + 0.5, fontweight="bold", color=INK, pad=6), lang)
+                              fontsize=SUB_PT + 0.5, fontweight="bold", color=INK, pad=16), lang)  # clear of the top tick
         if source_line:
             _source_line(ax, tables, {"attacks": tables["attacks"]["attack_id"]}, lang)
         _finish(ax, lang)
