@@ -331,7 +331,7 @@ def _title(ax, title: str | None, subtitle: str | None, lang: str, *, above: flo
         _pin(ax, t, lang)
         return
     t = ax.set_title(_t(title, lang), loc=loc, fontsize=TITLE_PT, fontweight="bold", color=INK,
-                     pad=(34 + 11 * subtitle.count("\n") if subtitle else 6) + above)
+                     pad=(34 + 15 * subtitle.count("\n") if subtitle else 6) + above)
     _pin(ax, t, lang)
     if subtitle:
         x = 1.0 if lang == "ar" else 0.0
@@ -597,7 +597,7 @@ def _peak_inset(ax, s, off, lang: str) -> None:
         pd.Series([start]), pd.Series([r["date_precision"]]))[1].iloc[0]
     color = COUNTED_COLORS.get(r["counted"], INK)
     # under the first, highest post-2014 steps (where the chart is empty), at the time axis' start
-    ins = ax.inset_axes([0.03, 0.1, 0.2, 0.17])
+    ins = ax.inset_axes([0.03, 0.1, 0.2, 0.11])
     ins.set_facecolor("white")
     us = s[(s["counted"] == r["counted"]) & (s["kind"] == "observed")]
     xs, ys = [], []
@@ -659,7 +659,7 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
             if lo <= 0:
                 break
         on_scale = counts if cap is None else counts[counts <= cap]
-        ymax = float(on_scale.max()) * 1.9 if len(on_scale) and on_scale.max() > 0 else 1.0
+        ymax = float(on_scale.max()) * 2.3 if len(on_scale) and on_scale.max() > 0 else 1.0  # room for 4-line milestone labels
         off = s[counts > cap] if cap is not None else s.iloc[0:0]
         rest = s[~s.index.isin(off.index)]
 
@@ -741,6 +741,8 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
                     pos = dict(xytext=(7, -4), ha="left", va="top")
                 elif drop:  # below the new, lower step, left of the drop
                     pos = dict(xytext=(-5, -5), ha="right", va="top")
+                elif _x(r["date"]) - _x(x0) < 240 and lang == "en":  # by the y tick labels: start at the point
+                    pos = dict(xytext=(-4, 7), ha="left", va="bottom")
                 else:
                     pos = dict(xytext=(0, 7), ha="center", va="bottom")
                 ax.annotate(_t(txt, lang), xy=(_x(r["date"]), float(r["count"])), textcoords="offset points",
