@@ -18,7 +18,8 @@ pytestmark = pytest.mark.slow  # builds the briefing / draws and reads back ever
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGS = [f"{name}.{fmt}" for name in ("troops", "bases", "attacks", "sources", "map", "timeline") for fmt in ("svg", "png", "pdf")]
-ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
+# the copies have no corpus beside them: a caller's ANALYSIS_REQUIRE_CORPUS does not apply to them
+ENV = {**{k: v for k, v in os.environ.items() if k != "ANALYSIS_REQUIRE_CORPUS"}, "SOURCE_DATE_EPOCH": "1767225600"}
 
 
 def run(*args, cwd=ROOT, env=ENV, check=True):
@@ -126,7 +127,7 @@ def make_copy(where: Path) -> Path:
                     reason="needs make and the project's .venv (run `make test`)")
 def test_make_j2_matches_serial_make_and_noop_does_nothing(first_build, tmp_path):
     common = ["make", "-o", ".venv/.installed", "SOURCE_DATE_EPOCH=1767225600"]
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS", "ANALYSIS_REQUIRE_CORPUS")}
     serial, parallel = make_copy(tmp_path / "with space" / "serial"), make_copy(tmp_path / "with space" / "parallel")
     subprocess.run([*common, "report"], cwd=serial, check=True, capture_output=True, env=env)
     subprocess.run([*common, "-j2", "report"], cwd=parallel, check=True, capture_output=True, env=env)

@@ -212,6 +212,7 @@ def test_a_symlinked_data_folder_still_finds_the_corpus(tmp_path, monkeypatch):
 
 def test_require_corpus_turns_a_missing_corpus_into_an_error(data, monkeypatch):
     monkeypatch.delenv("ANALYSIS_CORPUS", raising=False)
+    monkeypatch.delenv("ANALYSIS_REQUIRE_CORPUS", raising=False)
     done = cli("validate", "--data", str(data), "--require-corpus")  # the copy has no ../../shared/seeds
     assert done.returncode == 1 and "corpus" in done.stderr and "required" in done.stderr
     assert cli("validate", "--data", str(data)).returncode == 0
