@@ -164,7 +164,7 @@ def _bundled_first() -> Iterator[None]:
     bundled = {str(FONT_DIR / name) for name in FONT_FILES.values()}
 
     def clear():
-        cached = getattr(font_manager, "_findfont_cached", None) or getattr(fm, "_findfont_cached", None)
+        cached = getattr(fm, "_findfont_cached", None)
         if cached is not None and hasattr(cached, "cache_clear"):  # private, so guarded
             cached.cache_clear()
 

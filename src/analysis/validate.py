@@ -21,7 +21,7 @@ from .errors import DataValidationError
 
 __all__ = ["Problem", "DataValidationError", "validate", "assume_valid", "fingerprint", "REQUIRE_CORPUS_ENV"]
 
-#: Set to 1 to make a missing source corpus a validation error (CI sets it).
+#: Set to 1 to make a missing source corpus a validation error (as `validate --require-corpus`, which CI runs).
 REQUIRE_CORPUS_ENV = "ANALYSIS_REQUIRE_CORPUS"
 #: The longest text a cell may hold: a note, not a document.
 MAX_CELL = 4000
@@ -205,8 +205,7 @@ def _frictionless(package: Package, names: list[str], with_keys: bool, last_row:
                 field = err.note.split('"')[1] if '"' in err.note else field
                 problems.append(Problem(file, row, field, f"unknown {field.replace('_id', '')} id: {err.note}"))
             elif err.type == "primary-key":
-                key = package.resources[task.name]["schema"].get("primaryKey", "")
-                key = key[0] if isinstance(key, list) and len(key) == 1 else key
+                key = id_field(package, task.name)
                 m = re.search(r"position (\d+)", err.note or "")
                 if m:
                     problems.append(Problem(file, row, key if isinstance(key, str) else "", f"repeats the id in row {m.group(1)}"))
