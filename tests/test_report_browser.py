@@ -205,3 +205,31 @@ def test_page_in_chromium(browser, tmp_path_factory, width):
     assert result["scrollWidth"] <= result["innerWidth"], result
     assert not result["thAlign"], result["thAlign"]
     assert "Noto Naskh Arabic" in result["fonts"], result["fonts"]
+
+
+AXE_DIR = Path(__file__).resolve().parents[1] / "tools" / "axe"
+
+
+def _axe_missing() -> str | None:
+    if shutil.which("node") is None:
+        return "node is not installed (apt-get install nodejs)"
+    for package in ("axe-core", "puppeteer-core"):
+        if not (AXE_DIR / "node_modules" / package / "package.json").exists():
+            return f"{package} is not installed (npm ci --prefix tools/axe)"
+    return None
+
+
+@pytest.mark.skipif(_axe_missing() is not None, reason=str(_axe_missing()))
+def test_axe_finds_no_serious_violation(tmp_path_factory):
+    """axe-core's WCAG 2.1 A/AA rules, in chromium at 390 and 1280 px, light and dark: no
+    serious or critical violation.  Also no empty table header (axe's best-practice rule)."""
+    html = build(tmp_path_factory)["html"]
+    proc = subprocess.run(["node", str(AXE_DIR / "run.mjs"), str(html), CHROMIUM],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads(proc.stdout)
+    assert len(report["runs"]) == 4
+    bad = [(r["width"], r["scheme"], v["impact"], v["id"], v["targets"])
+           for r in report["runs"] for v in r["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, bad
+    assert "<th></th>" not in html.read_text(encoding="utf-8")

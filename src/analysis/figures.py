@@ -27,6 +27,7 @@ from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator  # noqa: E402
 
 from . import arabic, atomic, attacks as _attacks, bases as _bases, sources as _sources, troops as _troops  # noqa: E402
+from . import sourceline as _sourceline  # noqa: E402
 from . import truth as _truth  # noqa: E402
 
 __all__ = [
@@ -36,36 +37,53 @@ __all__ = [
 
 #: Figure size in inches for the report (16 cm text width).
 FIGSIZE: dict[str, tuple[float, float]] = {
-    "troops": (6.3, 4.3),
-    "bases": (6.3, 4.9),
-    "attacks": (6.3, 6.2),
-    "sources": (6.3, 7.8),
+    "troops": (6.3, 4.8),
+    "bases": (6.3, 6.9),
+    "attacks": (6.3, 7.6),
+    "sources": (6.3, 11.5),  # the audited data give about 28 rows, some of two lines
+    "timeline": (6.3, 9.4),
 }
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
+#: Text sizes in points at the printed size (the briefing shows figures at their natural
+#: width): nothing smaller than MIN_PT, so every label reads on paper and on a phone.
+MIN_PT = 8.0
+TICK_PT = 8.5
+TEXT_PT = 8.0
+TITLE_PT = 11.5
+SUB_PT = 9.0
+#: Label of milestone reference lines (leading "_": never in a legend, nor written to SVG);
+#: tests check that no text is crossed by one.
+MILESTONE_GID = "_milestone"
 PNG_DPI = 200
 
 INK = "#222222"
 MUTED = "#6b6b6b"
 GRID = "#e4e4e4"
-COUNTED_COLORS = {"us": "#1f5a96", "coalition": "#d9822b", "foreign": "#4d9a5b"}
+# Palettes are checked for colour-vision deficiencies (tests/test_colours.py): categories told
+# apart by colour alone differ in lightness too; the others also differ in marker shape.
+COUNTED_COLORS = {"us": "#1f5a96", "coalition": "#d9822b", "foreign": "#3a7d44"}
 COUNTED_MARKERS = {"us": "o", "coalition": "s", "foreign": "^"}
 STATE_COLORS = {
-    "presence": "#8fa9c4",
-    "iraqi_command": "#9fcfc4",
-    "combat_withdrawing": "#e8a25c",
-    "combat_withdrawn": "#c2662d",
-    "advisers_only": "#b7a3d1",
-    "contractors_evacuated": "#8c6d46",
+    "presence": "#7d9cc0",
+    "iraqi_command": "#a8ddd0",
+    "combat_withdrawing": "#f0a04b",
+    "combat_withdrawn": "#8a3b08",
+    "advisers_only": "#6a4c93",
+    "contractors_evacuated": "#888888",
     "still_present": "#c8312f",
-    "handed_over": "#2e7d4f",
-    "partially_handed_over": "#7fbf8f",
-    "troops_redeployed": "#a08a6a",
+    "handed_over": "#1b7a43",
+    # the bar palette's middle lightness range is full: these two sit at its dark and light ends
+    "partially_handed_over": "#003c2d",
+    "troops_redeployed": "#ffdf9f",
     "fully_withdrawn": "#1b1b1b",
 }
 STATE_MARKERS = {"handed_over": "v", "fully_withdrawn": "X", "combat_withdrawn": "d"}
 WEAPON_MARKERS = {"rockets": "o", "ballistic_missiles": "^", "rockets_and_drones": "D", "unknown": "P"}
 PERPETRATOR_COLORS = {"state": "#b2182b", "militia": "#e08214", "unknown": "#7f7f7f"}
-CLAIM_COLORS = ("#1f5a96", "#c8312f", "#4d9a5b", "#8c6d46")
+EVENT_KIND_COLORS = {"single": "#1f5a96", "series": "#9ec3e6"}
+#: One style for every claim box: which claim of a dispute is listed first carries no meaning,
+#: so the boxes must not suggest one (a red box read as "the wrong one").
+CLAIM_COLORS = ("#3d4f63",)
 
 #: Short display titles for milestones marked on the figures (presentation copy; other
 #: milestones fall back to their kind's label from the descriptor).
@@ -81,9 +99,9 @@ TEXT: dict[str, dict[str, str]] = {
     "ar": {
         "no_data": "لا بيانات لعرضها في الجداول المعطاة",
         "troops_title": "أعداد القوات الأميركية والأجنبية في العراق",
-        "troops_sub": "من ذروة {peak} جندي إلى {last} في {area} ({year})؛ النقاط أرصاد والخطوط المنقطة فترات غير مرصودة",
+        "troops_sub": "من ذروة {peak} جندي إلى {last} في {area} ({year})؛\nالنقاط أرصاد والخطوط المنقطة فترات غير مرصودة",
         "troops_y": "عدد الجنود",
-        "peak": "الذروة: {count} جندي\nفي سنة ما بين {start} و{end}\n(خارج مقياس المحور)",
+        "peak": "الذروة: {count} جندي في سنة\nما بين {start} و{end} (مقياس آخر)",
         "approx": "عدد تقريبي («نحو»)",
         "about": "نحو {n}",
         "target_suffix": "{n} (هدف)",
@@ -99,7 +117,7 @@ TEXT: dict[str, dict[str, str]] = {
         "gap": "سنوات لا تغطيها المصادر",
         "attacks_title": "الهجمات التي تذكرها المقالات على قواعد تستضيف قوات أميركية وقوات التحالف",
         "attacks_sub": "حجم العلامة بحسب عدد الإصابات؛ الخطوط المظللة سلاسل هجمات",
-        "undated_series": "مرات عدة حتى {date} (التواريخ غير مذكورة)",
+        "undated_series": "مرات عدة حتى {date}\n(التواريخ غير مذكورة)",
         "killed": "قتلى: {n}",
         "injured": "جرحى: {n}",
         "approx_suffix": " تقريباً",
@@ -117,19 +135,18 @@ TEXT: dict[str, dict[str, str]] = {
         "primary": "المصدر الأساسي للواقعة",
         "further": "مصدر إضافي يؤكدها",
         "claim": "قيمة يذكرها المصدر في نقطة خلاف",
-        "outlet_unknown": "ناشر مجهول",
+        "outlet_unknown": _sourceline.UNKNOWN_OUTLET["ar"],
         "inferred_mark": "*",
-        "inferred_note": "* الناشر أو التاريخ مستنتج من النص",
-        "source_note": "المصدر: خمسة مقالات إخبارية عربية (2021-2026)، جداول مشروع التحليل",
+        "inferred_note": "* الناشر أو تاريخ النشر مستنتج من نص المقال",
         "attack_on": "هجوم على {target}",
         "series_on": "هجمات على {target}",
     },
     "en": {
         "no_data": "No data to show in the tables given",
         "troops_title": "US and foreign troops in Iraq",
-        "troops_sub": "From a peak of {peak} troops to {last} in {area} ({year}); dots are observations, dotted lines unobserved",
+        "troops_sub": "From a peak of {peak} troops to {last} in {area} ({year});\ndots are observations, dotted lines unobserved",
         "troops_y": "Troops",
-        "peak": "Peak: {count} troops\nin a year between {start} and {end}\n(off the axis scale)",
+        "peak": "Peak: {count} troops\nin a year between\n{start} and {end} (own scale)",
         "approx": "Approximate count ('about')",
         "about": "about {n}",
         "target_suffix": "{n} (target)",
@@ -145,7 +162,7 @@ TEXT: dict[str, dict[str, str]] = {
         "gap": "Years the sources do not cover",
         "attacks_title": "Attacks the articles mention on bases hosting US and coalition forces",
         "attacks_sub": "Marker size by casualties; shaded bars are series of attacks",
-        "undated_series": "Several times up to {date} (dates not given)",
+        "undated_series": "Several times up to {date}\n(dates not given)",
         "killed": "killed: {n}",
         "injured": "injured: {n}",
         "approx_suffix": " (approx.)",
@@ -163,10 +180,9 @@ TEXT: dict[str, dict[str, str]] = {
         "primary": "Primary source of the fact",
         "further": "Further source confirming it",
         "claim": "Value a source gives on a disputed point",
-        "outlet_unknown": "Unknown outlet",
+        "outlet_unknown": _sourceline.UNKNOWN_OUTLET["en"],
         "inferred_mark": "*",
-        "inferred_note": "* outlet or date inferred from the text",
-        "source_note": "Source: five Arabic news articles (2021-2026), analysis project tables",
+        "inferred_note": "* outlet or publication date inferred from the article's text",
         "attack_on": "Attack on {target}",
         "series_on": "Attacks on {target}",
     },
@@ -257,9 +273,12 @@ def _col(frame, name, lang):
     return frame[f"{name}_{lang}"]
 
 
-def _new_axes(ax, name: str):
+def _new_axes(ax, name: str, title: bool = False):
+    """`ax`, or a new figure of the report's size (taller by the title's room when a title is drawn)."""
     if ax is None:
-        fig = plt.figure(figsize=FIGSIZE[name], layout=_layout())
+        w, h = FIGSIZE[name]
+        fig = plt.figure(figsize=(w, h + (0.6 if title else 0)), layout=_layout())
+        fig._analysis_owned = True  # drawn by a plot_* function: it may line up the titles
         ax = fig.add_subplot()
     return ax
 
@@ -269,7 +288,7 @@ def _frame_axes(ax, lang: str, *, ygrid: bool = True) -> None:
     for side in ("top", "left", "right"):
         ax.spines[side].set_visible(False)
     ax.spines["bottom"].set_color(MUTED)
-    ax.tick_params(colors=INK, labelsize=7.5, length=3, color=MUTED)
+    ax.tick_params(colors=INK, labelsize=TICK_PT, length=3, color=MUTED)
     if lang == "ar":
         ax.yaxis.tick_right()
         ax.yaxis.set_label_position("right")
@@ -284,23 +303,45 @@ def _ls(lang: str) -> float:
     return 0.85 if lang == "ar" and arabic.native_shaping() else 1.15
 
 
-def _title(ax, title: str, subtitle: str | None, lang: str, *, above: float = 0) -> None:
+def _pin(ax, title, lang: str, edge: float = 0.1) -> None:
+    """Put a title `edge` inches from the figure's side on the reader's starting side (where
+    the source line is), level with the outer tick labels.  Its x is fixed to the figure, not
+    to the Axes, so a title wider than the Axes does not make a layout engine shrink them."""
+    from matplotlib.transforms import blended_transform_factory
+
+    fig = ax.figure
+    title.set_transform(blended_transform_factory(fig.transSubfigure, ax.transAxes) + ax.titleOffsetTrans)
+    x = edge / fig.get_figwidth()
+    title.set_x(1 - x if lang == "ar" else x)
+    title._analysis_pinned = True
+    ax._analysis_title = title
+
+
+def _title(ax, title: str | None, subtitle: str | None, lang: str, *, above: float = 0) -> None:
     """Title on the reader's starting side; the subtitle hangs just below it.  `above`: height
     in points of what sits on top of the Axes (tick labels on top), which matplotlib's own
-    title placement clears without leaving room for the subtitle."""
+    title placement clears without leaving room for the subtitle.  `title=None` (the
+    briefing, whose caption is the title): the subtitle alone heads the chart."""
     loc = "right" if lang == "ar" else "left"
-    t = ax.set_title(_t(title, lang), loc=loc, fontsize=11, fontweight="bold", color=INK,
-                     pad=(26 if subtitle else 6) + above)
-    ax._analysis_title = t  # for _flush_titles
+    if title is None:
+        if subtitle is None:
+            return
+        title, subtitle = subtitle, None
+        t = ax.set_title(_t(title, lang), loc=loc, fontsize=SUB_PT, color=MUTED, pad=8 + above)
+        _pin(ax, t, lang)
+        return
+    t = ax.set_title(_t(title, lang), loc=loc, fontsize=TITLE_PT, fontweight="bold", color=INK,
+                     pad=(34 + 15 * subtitle.count("\n") if subtitle else 6) + above)
+    _pin(ax, t, lang)
     if subtitle:
         x = 1.0 if lang == "ar" else 0.0
         ax.annotate(_t(subtitle, lang), xy=(x, 0.0), xycoords=t, xytext=(0, -3),
-                    textcoords="offset points", ha=arabic.align(lang), va="top", fontsize=8,
+                    textcoords="offset points", ha=arabic.align(lang), va="top", fontsize=SUB_PT,
                     color=MUTED, annotation_clip=False)
 
 
 def _legend(ax, handles, labels, lang: str, **kw):
-    kw.setdefault("fontsize", 7)
+    kw.setdefault("fontsize", TEXT_PT)
     kw.setdefault("frameon", False)
     if lang == "ar":
         ncol = kw.get("ncol", 1)
@@ -319,6 +360,29 @@ def _legend(ax, handles, labels, lang: str, **kw):
     return ax.legend(handles, [_t(s, lang) for s in labels], **kw)
 
 
+def _under(ax, x: float, pts: float = 24) -> dict:
+    """Legend anchor `pts` points under the Axes (below the year tick labels), at axes
+    fraction `x`: in points, so it stays clear of the ticks whatever the Axes' height."""
+    from matplotlib.transforms import ScaledTranslation
+
+    return {"bbox_to_anchor": (x, 0.0),
+            "bbox_transform": ax.transAxes + ScaledTranslation(0, -pts / 72, ax.figure.dpi_scale_trans)}
+
+
+def _under_edge(ax, lang: str, pts: float = 24, edge: float = 0.1) -> dict:
+    """Legend anchor `pts` points under the Axes, `edge` inches from the figure's side on the
+    reader's starting side (where titles and the source line are): fixed to the figure in x,
+    so a legend wider than the Axes does not make the layout shrink them."""
+    from matplotlib.transforms import ScaledTranslation, blended_transform_factory
+
+    fig = ax.figure
+    x = edge / fig.get_figwidth()
+    return {"loc": "upper right" if lang == "ar" else "upper left",
+            "bbox_to_anchor": (1 - x if lang == "ar" else x, 0.0),
+            "bbox_transform": blended_transform_factory(fig.transSubfigure, ax.transAxes)
+            + ScaledTranslation(0, -pts / 72, fig.dpi_scale_trans)}
+
+
 def _year_axis(ax, start, end, lang: str, step: int | None = None) -> None:
     ax.set_xlim(_x(start), _x(end))
     y0, y1 = pd.Timestamp(start).year, pd.Timestamp(end).year
@@ -333,45 +397,81 @@ def _year_axis(ax, start, end, lang: str, step: int | None = None) -> None:
     ax.tick_params(axis="x", which="minor", length=1.5, color=MUTED)
 
 
-def _milestones(ax, tables, ids, lang: str, *, layout=None, fontsize: float = 6.5,
-                top: float = 0.995, step: float = 0.12) -> list:
-    """Vertical lines at milestones with short labels; ids given in one group share a line.
+MILESTONE_BAND = "#ededed"
 
-    `layout`: one (side, level) per group: the label sits "left" or "right" of its line, at
-    `top - level * step` (axes fraction).  Default: alternate sides on one level.
-    """
+
+def _balanced_wrap(text: str, width: int) -> list[str]:
+    """Wrap to as few lines as `width` allows, of even length (no one-word last line)."""
+    lines = textwrap.wrap(text, width) or [text]
+    n = len(lines)
+    for w in range(-(-len(text) // n), width + 1):
+        even = textwrap.wrap(text, w)
+        if len(even) == n:
+            return even
+    return lines
+
+
+def milestone_marks(tables, ids, lang: str, wrap: int | None = None) -> list[dict]:
+    """Where and how each milestone group is marked (geometry and words, nothing drawn):
+    `x0`, `x1` (date numbers: equal for a day-precise date, the whole month or year it stands
+    for otherwise) and `text` (date, then the short titles)."""
     ms = tables["milestones"]
     labels = _package(tables).labels("milestones", "kind", lang)
     out = []
-    for i, group in enumerate(ids):
+    for group in ids:
         group = (group,) if isinstance(group, str) else tuple(group)
         rows = ms[ms["milestone_id"].astype("string").isin(group)]
         if rows.empty:
+            out.append(None)
             continue
         rows = rows.sort_values("date")
         first = rows.iloc[0]
-        x = _x(first["date"])
         texts = []
         for _, r in rows.iterrows():
             mid = str(r["milestone_id"])
             short = MILESTONE_SHORT.get(mid, {}).get(lang) or labels.get(str(r["kind"]), mid)
-            texts.append(short)
+            texts += _balanced_wrap(short, wrap) if wrap else [short]
         span = rows["date"].min(), rows["date"].max()
         prec = str(first["date_precision"])
         if len(rows) > 1 and span[0].month == span[1].month and span[0].year == span[1].year:
             when = _date_text(span[0], "month", lang)
         else:
             when = _date_text(span[0], prec, lang)
-        text = when + "\n" + "\n".join(texts)
-        ax.axvline(x, color=MUTED, linewidth=0.7, linestyle=(0, (2, 2)), zorder=1)
+        x0 = _x(first["date"])
+        x1 = x0
+        if len(rows) == 1 and prec in ("month", "year"):
+            end = _attacks.period_bounds(pd.Series([first["date"]]), pd.Series([prec]))[1].iloc[0]
+            x1 = _x(end) + 1
+        out.append({"x0": x0, "x1": x1, "text": when + "\n" + "\n".join(texts)})
+    return out
+
+
+def _milestones(ax, tables, ids, lang: str, *, layout=None, fontsize: float = TEXT_PT,
+                top: float = 0.995, step: float = 0.12, wrap: int | None = None) -> list:
+    """Milestones as vertical lines (a day) or light bands (a month or a year: the period the
+    date stands for), with short labels; ids given in one group share a line.
+
+    `layout`: one (side, level) per group: the label sits "left" or "right" of its line, at
+    `top - level * step` (axes fraction).  Default: alternate sides on one level.
+    """
+    out = []
+    for i, mark in enumerate(milestone_marks(tables, ids, lang, wrap)):
+        if mark is None:
+            continue
+        if mark["x1"] > mark["x0"]:
+            ax.axvspan(mark["x0"], mark["x1"], color=MILESTONE_BAND, lw=0, zorder=0.5)
+        else:
+            ax.axvline(mark["x0"], color=MUTED, linewidth=0.7, linestyle=(0, (2, 2)), zorder=1,
+                       label=MILESTONE_GID)
         side, level = layout[i] if layout is not None and i < len(layout) else (
             "left" if i % 2 == 0 else "right", 0)
         y = top - level * step
         ha = "right" if side == "left" else "left"
         dx = -3 if side == "left" else 3
-        out.append(ax.annotate(_t(text, lang), xy=(x, y), xycoords=("data", "axes fraction"),
+        x = mark["x0"] if side == "left" else mark["x1"]
+        out.append(ax.annotate(_t(mark["text"], lang), xy=(x, y), xycoords=("data", "axes fraction"),
                                xytext=(dx, 0), textcoords="offset points", ha=ha, va="top",
-                               fontsize=fontsize, color="#555555", linespacing=_ls(lang),
+                               fontsize=fontsize, color="#4a4a4a", linespacing=_ls(lang),
                                multialignment=ha, zorder=4,
                                bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none", alpha=0.9)))
     return out
@@ -403,29 +503,144 @@ def _gap_bands(ax, tables, lang: str, *, categorical: list | None = None):
     return Patch(facecolor="#ececec", edgecolor="none") if hit else None
 
 
-def _source_note(fig, lang: str) -> None:
-    x = 0.99 if lang == "ar" else 0.01
-    fig.text(x, 0.005, _t(TEXT[lang]["source_note"], lang), ha=arabic.align(lang), va="bottom",
-             fontsize=6, color=MUTED)
+def _text_width_pt(text: str, fontsize: float, lang: str, weight: str = "bold") -> float:
+    """Width in points of a one-line label, measured from the font (no figure needed)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    prop = FontProperties(family=arabic.font_families(lang), size=fontsize, weight=weight)
+    return max(TextToPath().get_text_width_height_descent(line, prop, ismath=False)[0]
+               for line in text.split("\n"))
+
+
+def _line_between(ax, tables, ids, x: float, text: str, lang: str, pad_pt: float = 7) -> float | None:
+    """The milestone line a label written leftwards from `x` would cross, if any (estimated
+    from the figure's width: the chart spans about 82% of it)."""
+    lo, hi = ax.get_xlim()
+    pt_per_x = ax.figure.get_figwidth() * 72 * 0.82 / (hi - lo)
+    reach = x - (_text_width_pt(text, TEXT_PT, lang) + pad_pt) / pt_per_x
+    xs = [m["x0"] for m in milestone_marks(tables, ids, lang) if m and m["x1"] == m["x0"]]
+    inside = [v for v in xs if reach < v < x]
+    return max(inside) if inside else None
+
+
+def _darker(color: str, f: float = 0.72) -> str:
+    """A darker shade of `color`, for text in a category's colour: darkened by `f`, and further
+    until it reaches WCAG AA contrast (4.5:1) on white, so a light state colour still reads."""
+    from matplotlib.colors import to_hex, to_rgb
+
+    def contrast(rgb):
+        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 1.05 / (0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2] + 0.05)
+
+    rgb = tuple(c * f for c in to_rgb(color))
+    while contrast(rgb) < 4.5:
+        rgb = tuple(c * 0.9 for c in rgb)
+    return to_hex(rgb)
+
+
+def _clear_side(ax, line_xs, x: float, text: str, lang: str, gap_pt: float) -> str:
+    """Where a label of a point at `x` goes so no milestone line runs through it: "center"
+    (above), "above_right" / "above_left" (above, starting or ending at the point), else
+    "right" or "left" of it (estimated from the figure's width: the chart spans about 82%)."""
+    lo, hi = ax.get_xlim()
+    pt_per_x = ax.figure.get_figwidth() * 72 * 0.82 / (hi - lo)
+    w = _text_width_pt(text, TEXT_PT, lang, weight="normal") / pt_per_x
+    eps = 2 / pt_per_x
+
+    def clear(a, b):
+        return lo <= a and b <= hi and not any(a - eps < v < b + eps for v in line_xs)
+
+    if clear(x - w / 2, x + w / 2):
+        return "center"
+    if clear(x + eps, x + w):
+        return "above_right"
+    if clear(x - w, x - eps):
+        return "above_left"
+    reach = w + gap_pt / pt_per_x
+    return "right" if clear(x, x + reach) else "left"
+
+
+def _keep(text: str) -> str:
+    """`text` with its dates and Latin parentheticals unbreakable (analysis.text_ar)."""
+    from .text_ar import keep_together
+
+    return keep_together(text)
+
+
+def _milestone_ids(ids) -> list[str]:
+    return [m for group in ids for m in ((group,) if isinstance(group, str) else group)]
+
+
+def _finish(ax, lang: str) -> None:
+    """On a figure a plot_* function made itself, line the titles up with the outer tick
+    labels (as the report's figures are); a caller's own figure is left alone."""
+    if getattr(ax.figure, "_analysis_owned", False):
+        _flush_titles(ax.figure, lang)
+
+
+def _source_line(ax, tables, records, lang: str, note: str | None = None):
+    """The chart's source line (analysis.sourceline): the articles behind `records`."""
+    return _sourceline.draw(ax, _sourceline.text(tables, records, lang, note=note), lang)
 
 
 # --------------------------------------------------------------------------- troops
 
 
+def _peak_inset(ax, s, off, lang: str) -> None:
+    """The off-scale period (the 2003-2011 peak) in a compact inset on its own scale, so the
+    main chart keeps the post-2014 detail: every country-wide US level as a step, the peak
+    written beside it."""
+    r = off.iloc[0]
+    start = r["date"]
+    end = r["date_end"] if pd.notna(r["date_end"]) else _attacks.period_bounds(
+        pd.Series([start]), pd.Series([r["date_precision"]]))[1].iloc[0]
+    color = COUNTED_COLORS.get(r["counted"], INK)
+    # under the first, highest post-2014 steps (where the chart is empty), at the time axis' start
+    ins = ax.inset_axes([0.03, 0.1, 0.2, 0.11])
+    ins.set_facecolor("white")
+    us = s[(s["counted"] == r["counted"]) & (s["kind"] == "observed")]
+    xs, ys = [], []
+    for _, o in us.iterrows():
+        stop = o["step_end"] if pd.notna(o["step_end"]) else o["date"]
+        xs += [_x(o["date"]), _x(stop)]
+        ys += [float(o["count"])] * 2
+    ins.fill_between(xs, ys, step=None, color=color, alpha=0.25, lw=0)
+    ins.plot(xs, ys, color=color, lw=1.2)
+    lo, hi = _x(pd.Timestamp(year=start.year, month=1, day=1)), _x(us["date"].max()) + 200
+    ins.set_xlim(lo, hi)
+    ins.set_ylim(0, float(r["count"]) * 1.05)
+    ins.set_xticks([lo, _x(us["date"].max())])
+    ins.set_xticklabels([_t(str(start.year), lang), _t(str(us["date"].max().year), lang)])
+    ins.set_yticks([])
+    ins.tick_params(labelsize=TEXT_PT, length=2, pad=1, colors=MUTED)
+    for side in ("top", "left", "right"):
+        ins.spines[side].set_visible(False)
+    ins.spines["bottom"].set_color(MUTED)
+    text = _copy("peak", lang, count=_num(r["count"]),
+                 start=_date_text(start, "year", lang), end=_date_text(end, "year", lang))
+    x = 1.0 if lang == "ar" else 0.0
+    ins.annotate(_t(text, lang), xy=(x, 1.0), xycoords="axes fraction", xytext=(0, 3), textcoords="offset points",
+                 ha=arabic.align(lang), va="bottom", fontsize=TEXT_PT, color=INK, linespacing=_ls(lang),
+                 multialignment=arabic.align(lang), annotation_clip=False)
+
+
 def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M08"), "M19", "M25"),
-                milestone_layout=(("left", 0), ("right", 0), ("left", 2)), **kwargs):
+                milestone_layout=(("left", 0), ("right", 0), ("left", 2.8)), source_line: bool = True,
+                title: bool = True, **kwargs):
     """Troop levels through time: US, coalition and all foreign forces.
 
     Observed levels are solid steps with filled markers, announced targets dashed with hollow
     markers, approximate counts half-filled and labelled "about".  A period far above the rest
-    (the 2003-2011 peak) is drawn as a band off the axis scale, so post-2014 detail stays
-    readable.  Milestones are vertical lines.  Extra kwargs go to the step lines.
+    (the 2003-2011 peak) goes into a compact inset on its own scale, so post-2014 detail stays
+    readable.  Milestones are vertical lines (bands for a month or a year).  Extra kwargs go
+    to the step lines.  `source_line`: the articles behind the drawn rows, under the chart.
     """
     _check_lang(lang)
     tables = _tables(data, "plot_troops", ("troop_levels", "milestones"))
     pkg = _package(tables)
     with arabic.style(lang):
-        ax = _new_axes(ax, "troops")
+        ax = _new_axes(ax, "troops", title)
         if tables["troop_levels"].empty:
             return _empty(ax, lang, "troops_title")
         _frame_axes(ax, lang)
@@ -444,44 +659,27 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
             if lo <= 0:
                 break
         on_scale = counts if cap is None else counts[counts <= cap]
-        ymax = float(on_scale.max()) * 1.7 if len(on_scale) and on_scale.max() > 0 else 1.0
+        ymax = float(on_scale.max()) * 2.3 if len(on_scale) and on_scale.max() > 0 else 1.0  # room for 4-line milestone labels
         off = s[counts > cap] if cap is not None else s.iloc[0:0]
+        rest = s[~s.index.isin(off.index)]
 
-        dates = pd.concat([s["date"], s["date_end"].dropna()])
-        ids = [i for g in milestones for i in ((g,) if isinstance(g, str) else g)]
+        dates = pd.concat([rest["date"], rest["date_end"].dropna()]) if len(rest) else s["date"]
         ms_all = tables["milestones"]
-        shown = ms_all[ms_all["milestone_id"].astype("string").isin(ids)]["date"].dropna()
+        shown = ms_all[ms_all["milestone_id"].astype("string").isin(_milestone_ids(milestones))]["date"].dropna()
         dates = pd.concat([dates, shown])  # the axis reaches the last milestone drawn: gaps stay visible
-        x0 = pd.Timestamp(year=int(dates.min().year) - 1, month=7, day=1)
+        x0 = pd.Timestamp(year=int(dates.min().year) - 1, month=4, day=1)
         x1 = pd.Timestamp(year=int(dates.max().year) + 1, month=3, day=1)
-        _year_axis(ax, x0, x1, lang)
+        _year_axis(ax, x0, x1, lang, step=2)
         ax.set_ylim(0, ymax)
         ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _t(_num(v), lang)))
-        ax.set_ylabel(_t(_copy("troops_y", lang), lang), fontsize=7.5, color=MUTED)
-
-        # the off-scale period(s)
-        for _, r in off.iterrows():
-            start = r["date"]
-            end = r["date_end"] if pd.notna(r["date_end"]) else _attacks.period_bounds(
-                pd.Series([start]), pd.Series([r["date_precision"]]))[1].iloc[0]
-            color = COUNTED_COLORS.get(r["counted"], INK)
-            ax.add_patch(Rectangle((_x(start), 0), _x(end) - _x(start), ymax * 0.97, facecolor=color,
-                                   alpha=0.16, edgecolor=color, linewidth=0.6, hatch="////", zorder=1))
-            # break mark at the top: the band continues far above
-            xb = (_x(start) + _x(end)) / 2
-            ax.annotate("", xy=(xb, ymax * 0.995), xytext=(xb, ymax * 0.86),
-                        arrowprops=dict(arrowstyle="-|>", color=color, lw=1.2), zorder=3)
-            text = _copy("peak", lang, count=_num(r["count"]),
-                         start=_date_text(start, "year", lang), end=_date_text(end, "year", lang))
-            ax.text(xb, ymax * 0.45, _t(text, lang), ha="center", va="center", fontsize=7,
-                    color=INK, linespacing=_ls(lang) + 0.1, zorder=4,
-                    bbox=dict(boxstyle="round,pad=0.35", fc="white", ec=color, lw=0.6))
+        ax.set_ylabel(_t(_copy("troops_y", lang), lang), fontsize=TEXT_PT, color=MUTED)
+        if len(off):
+            _peak_inset(ax, s, off, lang)
 
         # steps and markers, per (counted, kind)
         handles, hlabels = [], []
-        shown_conflicts = set()
-        rest = s[~s.index.isin(off.index)]
+        shown_conflicts: dict[str, str] = {}
         rank = {c: i for i, c in enumerate(COUNTED_COLORS)}
         groups = sorted(rest.groupby(["counted", "kind"], sort=False),
                         key=lambda kv: (rank.get(kv[0][0], 99), kv[0][1] != "observed", kv[0]))
@@ -527,20 +725,30 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
                     txt = _copy("target_suffix", lang, n=txt)
                 if r["area"] != "iraq":
                     txt += f" ({area_lbl.get(r['area'], r['area'])})"
-                if target:  # beside the marker, clear of the steps
+                if target:  # beside the marker, clear of the steps (and of a milestone line)
                     pos = dict(xytext=(-7, 0), ha="right", va="center")
+                    line = _line_between(ax, tables, milestones, _x(r["date"]), _t(txt, lang), lang)
+                    if line is not None:
+                        pos = dict(xytext=(-4, 0), ha="right", va="center")
+                        ax.annotate(_t(txt, lang), xy=(line, float(r["count"])), textcoords="offset points",
+                                    fontsize=TEXT_PT, color=color, fontweight="bold", zorder=6, **pos)
+                        continue
+                elif counted == "foreign":  # right of the marker: a milestone line runs through it
+                    pos = dict(xytext=(8, 0), ha="left", va="center")
                 elif r["area"] != "iraq":
                     pos = dict(xytext=(-5, 5), ha="right", va="bottom")
-                elif counted == "coalition":
-                    pos = dict(xytext=(6, -5), ha="left", va="top")
+                elif counted == "coalition":  # under the line, right of the marker
+                    pos = dict(xytext=(7, -4), ha="left", va="top")
                 elif drop:  # below the new, lower step, left of the drop
                     pos = dict(xytext=(-5, -5), ha="right", va="top")
+                elif _x(r["date"]) - _x(x0) < 240 and lang == "en":  # by the y tick labels: start at the point
+                    pos = dict(xytext=(-4, 7), ha="left", va="bottom")
                 else:
                     pos = dict(xytext=(0, 7), ha="center", va="bottom")
                 ax.annotate(_t(txt, lang), xy=(_x(r["date"]), float(r["count"])), textcoords="offset points",
-                            fontsize=6.8, color=color, fontweight="bold", linespacing=_ls(lang),
+                            fontsize=TEXT_PT, color=color, fontweight="bold", linespacing=_ls(lang),
                             multialignment="center", zorder=6, **pos)
-            # conflicts: the source disagreement behind a number
+            # conflicts: a mark on the disputed number; the dispute itself goes into the note
             for _, r in g[g["conflict_id"].notna()].iterrows():
                 cid = str(r["conflict_id"])
                 if cid in shown_conflicts or "conflicts" not in tables:
@@ -549,21 +757,16 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
                 hit = conf[conf["conflict_id"].astype("string") == cid]
                 if hit.empty:
                     continue
-                shown_conflicts.add(cid)
-                topic = str(_col(hit, "topic", lang).iloc[0])
-                topic = "\n".join(textwrap.wrap(topic, 34))
-                ax.annotate(_t(_copy("conflict", lang, topic=topic), lang),
-                            xy=(_x(r["date"]), float(r["count"])), xytext=(0.66, 0.3),
-                            textcoords=("axes fraction", "axes fraction"), xycoords="data",
-                            ha="right", va="top", fontsize=6.4, color="#555555", linespacing=_ls(lang),
-                            multialignment=arabic.align(lang),
-                            arrowprops=dict(arrowstyle="-", color=MUTED, lw=0.6, shrinkB=5,
-                                            connectionstyle="arc3,rad=0.2"), zorder=6)
+                shown_conflicts[cid] = str(_col(hit, "topic", lang).iloc[0])
+                mark = CONFLICT_MARKS[(len(shown_conflicts) - 1) % len(CONFLICT_MARKS)]
+                ax.annotate(mark, xy=(_x(r["date"]), float(r["count"])), xytext=(-6, -3),
+                            textcoords="offset points", ha="right", va="top", fontsize=10,
+                            fontweight="bold", color=INK, zorder=6)
             handles.append(Line2D([], [], color=color, linestyle=ls if len(g) > 1 or target else "none",
                                   marker=marker, markersize=5.5,
                                   markerfacecolor="white" if (target or counted != "us") else color))
             hlabels.append(f"{counted_lbl.get(counted, counted)} — {kind_lbl.get(kind, kind)}")
-        if bool(s["approximate"].any()):
+        if bool(rest["approximate"].any()):
             handles.append(Line2D([], [], color=COUNTED_COLORS["us"], linestyle="none", marker="o",
                                   markersize=5.5, fillstyle="left", markerfacecoloralt="white"))
             hlabels.append(_copy("approx", lang))
@@ -573,16 +776,42 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
         if gap is not None:
             handles.append(gap)
             hlabels.append(_copy("gap", lang))
-        _legend(ax, handles, hlabels, lang, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=2,
-                columnspacing=1.2, handlelength=2.2)
-        _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=0.99)
+        _legend(ax, handles, hlabels, lang, loc="upper center", **_under(ax, 0.5), ncol=2,
+                columnspacing=1.2, handlelength=2.2, labelspacing=0.35)
+        _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=0.99, wrap=24)
         last = _troops.reduction(tables["troop_levels"], "peak", "last")
         end_txt = _copy("about", lang, n=_num(last["end_count"])) if bool(last["end_approximate"]) else _num(last["end_count"])
-        _title(ax, _copy("troops_title", lang),
+        _title(ax, _copy("troops_title", lang) if title else None,
                _copy("troops_sub", lang, peak=_num(last["start_count"]), last=end_txt,
                      area=area_lbl.get(last["end_area"], last["end_area"]),
                      year=_date_text(last["end_date"], last["end_date_precision"], lang)), lang)
+        if source_line:
+            _source_line(ax, tables, {"troop_levels": s["obs_id"],
+                                      "milestones": _milestone_ids(milestones),
+                                      "claims": _claims_of(tables, shown_conflicts)}, lang,
+                         note=_conflict_note(shown_conflicts, lang))
+        _finish(ax, lang)
     return ax
+
+
+CONFLICT_MARKS = ("*", "**", "†")
+
+
+def _conflict_note(shown: dict[str, str], lang: str) -> str | None:
+    """The note under a chart for the disputes marked on it («* خلاف بين المصادر: ...»)."""
+    if not shown:
+        return None
+    sep = "؛ " if lang == "ar" else "; "
+    return sep.join(f"{CONFLICT_MARKS[i % len(CONFLICT_MARKS)]} " + _copy("conflict", lang, topic=topic).replace("\n", " ")
+                    for i, topic in enumerate(shown.values()))
+
+
+def _claims_of(tables, conflict_ids) -> list[str]:
+    """Claim ids of the given conflicts (their sources back what a conflict note says)."""
+    if "claims" not in tables or not conflict_ids:
+        return []
+    c = tables["claims"]
+    return c[c["conflict_id"].astype("string").isin(list(conflict_ids))]["claim_id"].astype(str).tolist()
 
 
 # --------------------------------------------------------------------------- bases
@@ -614,19 +843,20 @@ def _base_rows(tables, lang: str):
     return rows
 
 
-def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"), **kwargs):
+def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"), source_line: bool = True,
+               title: bool = True, **kwargs):
     """Base handover timeline: one lane per base, grouped by province.
 
     Coloured bars are the states the sources describe (lighter where the start is known to the
     year or month only; hatched where nothing later is known); markers are handovers and full
     withdrawals; bases still holding foreign forces are highlighted; undated events are listed
-    in their lane.
+    in their lane, clear of the milestone lines.
     """
     _check_lang(lang)
     tables = _tables(data, "plot_bases", ("bases", "base_events", "milestones"))
     pkg = _package(tables)
     with arabic.style(lang):
-        ax = _new_axes(ax, "bases")
+        ax = _new_axes(ax, "bases", title)
         if tables["base_events"].empty:
             return _empty(ax, lang, "bases_title")
         _frame_axes(ax, lang, ygrid=False)
@@ -642,8 +872,14 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
         dated = tl[tl["dated"]]
         x0 = pd.Timestamp(year=int(dated["start"].min().year) - 1, month=7, day=1)
         x1 = pd.Timestamp(year=int(dated["start"].max().year) + 1, month=6, day=1)
-        _year_axis(ax, x0, x1, lang)
-        ax.set_ylim(-0.7, n + 0.6)  # headroom for milestone labels
+        # Latin lane names are wider, leaving a narrower time axis: fewer year labels there
+        _year_axis(ax, x0, x1, lang, step=5 if lang == "en" and x1.year - x0.year > 14 else None)
+        ax.set_ylim(-0.7, n + 1.3)  # headroom for milestone labels
+        # undated events and empty lanes are written just before the first milestone line
+        # (Arabic: ending just before the first milestone line; English: from the axis' start)
+        firsts = [m["x0"] for m in milestone_marks(tables, milestones, lang) if m]
+        x_note = (min(firsts) - 110) if firsts and lang == "ar" else _x(x0) + 60
+        note_ha = "right" if lang == "ar" else "left"
         xmax = _x(x1)
         h = 0.56
         used_states = []
@@ -657,10 +893,11 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
             if len(undated):  # one line per base, in the events' order, so several never overprint
                 sep = "، " if lang == "ar" else ", "
                 text = _copy("undated", lang, state=sep.join(state_lbl.get(st, st) for st in undated["state"]))
-                xt = xmax if lang == "ar" else _x(x0)
-                ax.text(xt, y, _t(text, lang), ha=arabic.align(lang), va="center", fontsize=6.6,
-                        color=STATE_COLORS.get(undated["state"].iloc[-1], MUTED), zorder=4)
-                used_states += list(undated["state"])
+                text = "\n".join(textwrap.wrap(text, 50 if lang == "ar" else 28))  # stays clear of the first milestone
+                ax.text(x_note, y, _t(text, lang), ha=note_ha, va="center", fontsize=TEXT_PT, linespacing=_ls(lang),
+                        multialignment=note_ha, color=_darker(STATE_COLORS.get(undated["state"].iloc[-1], MUTED)),
+                        zorder=4)
+                # written out in the lane: no legend symbol
             for _, r in g[g["dated"]].iterrows():
                 state = r["state"]
                 color = STATE_COLORS.get(state, MUTED)
@@ -691,26 +928,27 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
                 used_states.append(state)
         for kind, text, base in rows:
             if base is not None and not (tl["base_id"] == base).any():
-                xt = xmax if lang == "ar" else _x(x0)
-                ax.text(xt, ypos[base], _t(_copy("no_events", lang), lang), ha=arabic.align(lang),
-                        va="center", fontsize=6.8, color=MUTED)
+                ax.text(x_note, ypos[base], _t(_copy("no_events", lang), lang), ha=note_ha,
+                        va="center", fontsize=TEXT_PT, color=MUTED)
         ax.set_yticks(range(n))
-        ax.set_yticklabels([_t(text if kind == "province" else text, lang) for kind, text, _ in reversed(rows)])
-        ax.tick_params(axis="y", length=0, pad=4)
+        wrap = 200 if lang == "ar" else 40  # Latin runs wider
+        ax.set_yticklabels([_t("\n".join(textwrap.wrap(text, wrap)), lang) for kind, text, _ in reversed(rows)],
+                           linespacing=_ls(lang))
+        ax.tick_params(axis="y", length=0, pad=11)  # clear of the arrow of bases still held
         for tick, (kind, _, base) in zip(ax.get_yticklabels(), list(reversed(rows))):
             if kind == "province":
                 tick.set_fontweight("bold")
-                tick.set_fontsize(7.5)
+                tick.set_fontsize(TICK_PT)
                 tick.set_color(INK)
             else:
-                tick.set_fontsize(7.2)
+                tick.set_fontsize(TEXT_PT)
                 tick.set_color("#a0201e" if base in still else "#444444")
                 if base in still:
                     tick.set_fontweight("bold")
         for i, (kind, _, _) in enumerate(rows):
             if kind == "province" and i:
                 ax.axhline(n - 1 - i + 0.5, color=GRID, linewidth=0.8, zorder=0)
-        _milestones(ax, tables, milestones, lang, top=1.0, fontsize=6.2)
+        _milestones(ax, tables, milestones, lang, top=1.0, wrap=34 if lang == "ar" else 22)  # Latin runs wider
         # legend: states in their enum order, then the conventions
         order = [s for s in pkg.field("base_events", "state")["constraints"]["enum"] if s in used_states]
         handles, labels = [], []
@@ -719,8 +957,6 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
             if state in STATE_MARKERS:
                 handles.append(Line2D([], [], marker=STATE_MARKERS[state], color=color, linestyle="none",
                                       markersize=6))
-            elif state == "contractors_evacuated":
-                handles.append(Line2D([], [], marker="$?$", color=color, linestyle="none", markersize=6))
             else:
                 handles.append(Patch(facecolor=color, edgecolor="none"))
             labels.append(state_lbl.get(state, state))
@@ -734,14 +970,22 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
         if gap is not None:
             handles.append(gap)
             labels.append(_copy("gap", lang))
-        _legend(ax, handles, labels, lang, loc="upper center", bbox_to_anchor=(0.5, -0.07), ncol=3,
-                columnspacing=1.0, handlelength=1.6, fontsize=6.6)
+        # under the chart, extending under the lane names (a legend wider than the lanes would
+        # squeeze them)
+        # (English: from the figure's left edge, as the lane names are wider than the lanes' room)
+        where = dict(loc="upper left", **_under(ax, 0.0)) if lang == "ar" else _under_edge(ax, lang)
+        _legend(ax, handles, labels, lang, **where, ncol=3 if lang == "ar" else 2,
+                columnspacing=1.0, handlelength=1.6, labelspacing=0.35)
         ho = _bases.handed_over(tables["base_events"])
         names = tables["bases"].set_index(tables["bases"]["base_id"].astype("string"))[f"name_{lang}"]
         sep = "، " if lang == "ar" else ", "
         still_names = sep.join(str(names.get(b, b)) for b in sorted(still)) or "—"
-        _title(ax, _copy("bases_title", lang),
+        _title(ax, _copy("bases_title", lang) if title else None,
                _copy("bases_sub", lang, n=len(ho), names=still_names), lang)
+        if source_line:
+            _source_line(ax, tables, {"base_events": tl["event_id"], "bases": list(ypos),
+                                      "milestones": _milestone_ids(milestones)}, lang)
+        _finish(ax, lang)
     return ax
 
 
@@ -757,7 +1001,8 @@ def _mid(lo, hi) -> float:
 
 
 def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M19", "M25"),
-                 milestone_layout=(("right", 0), ("right", 0), ("left", 1)), **kwargs):
+                 milestone_layout=(("right", 0), ("right", 1.7), ("left", 0)), source_line: bool = True,
+                 title: bool = True, **kwargs):
     """Attack chronology: one lane per target, markers by weapon and coloured by perpetrator,
     sized by casualties (killed/injured written beside them); series drawn as spans; undated
     series as dotted bars up to their latest possible date; milestones as vertical lines."""
@@ -765,7 +1010,7 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
     tables = _tables(data, "plot_attacks", ("attacks", "milestones"))
     pkg = _package(tables)
     with arabic.style(lang):
-        ax = _new_axes(ax, "attacks")
+        ax = _new_axes(ax, "attacks", title)
         if tables["attacks"].empty:
             return _empty(ax, lang, "attacks_title")
         _frame_axes(ax, lang, ygrid=False)
@@ -786,32 +1031,42 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         ms_dates = ms[ms["milestone_id"].astype("string").isin(list(milestones))]["date"]
         if len(ms_dates):
             hi_all = max(hi_all, ms_dates.max())
-        x0 = pd.Timestamp(lo_all) - pd.DateOffset(months=6)
+        x0 = pd.Timestamp(lo_all) - pd.DateOffset(months=12)
         x1 = pd.Timestamp(hi_all) + pd.DateOffset(months=6)
         _year_axis(ax, x0, x1, lang, step=1)
-        ax.set_ylim(-0.6, len(lanes) + 0.3)  # headroom for milestone labels
+        ax.set_ylim(-1.1, len(lanes) + 1.0)  # headroom for milestone labels (two levels), room for undated notes
         ax.set_yticks([ypos[lane] for lane in lanes])
         ax.set_yticklabels([_t(str(names[lane]) if pd.notna(names[lane]) else lane.lstrip("~"), lang)
-                            for lane in lanes], fontsize=7.2)
+                            for lane in lanes], fontsize=TEXT_PT)
         ax.tick_params(axis="y", length=0)
         for lane in lanes:
             ax.axhline(ypos[lane], color=GRID, linewidth=0.6, zorder=0)
         # Drawn per group, not per event, so 100,000 events take a handful of artists.
         chron["y"] = chron["lane"].map(ypos).astype(float)
         chron["color"] = chron["perpetrator_kind"].astype(object).map(PERPETRATOR_COLORS).fillna(MUTED)
-        used_weapons = chron["weapon"].astype(object).tolist()
+        used_weapons = chron.loc[chron["dated"], "weapon"].astype(object).tolist()  # undated: bars, no marker
         used_perps = chron["perpetrator_kind"].astype(object).tolist()
         x_left = _x(x0)
         undated = chron[~chron["dated"]].drop_duplicates(["lane", "color", "hi"])
-        for _, r in undated.iterrows():  # below the lane's dated events
-            xe, yu, color = _x(r["hi"]), r["y"] - 0.22, r["color"]
+        marks = [m for m in milestone_marks(tables, milestones, lang) if m]
+        lo_x, hi_x = ax.get_xlim()
+        pt_per_x = ax.figure.get_figwidth() * 72 * 0.6 / (hi_x - lo_x)  # the lanes take ~60% of the width
+        stacked: dict = {}
+        for _, r in undated.iterrows():  # below the lane's dated events, the words after the bar
+            k = stacked[r["lane"]] = stacked.get(r["lane"], -1) + 1  # several in a lane: one under another
+            xe, yu, color = _x(r["hi"]), r["y"] - 0.3 - 0.3 * k, r["color"]
             ax.plot([x_left, xe], [yu, yu], color=color, linewidth=3, alpha=0.45,
                     linestyle=(0, (1, 1.2)), solid_capstyle="butt", zorder=2)
             ax.plot([xe], [yu], marker="|", color=color, markersize=8, markeredgewidth=1.5, zorder=3)
             when = _date_text(r["hi"], "month" if r["hi"].is_month_end else "day", lang)
-            ax.annotate(_t(_copy("undated_series", lang, date=when), lang), xy=(xe, yu), xytext=(0, -4),
-                        textcoords="offset points", ha="right", va="top", fontsize=6.2, color="#555555",
-                        zorder=4)
+            past = max([m["x1"] for m in marks if m["x0"] <= xe + 31] + [xe])  # clear of lines at the bar's end
+            words = _t(_copy("undated_series", lang, date=when), lang)
+            if past + (_text_width_pt(words, TEXT_PT, lang, weight="normal") + 8) / pt_per_x > hi_x:
+                pos = dict(xy=(xe, yu), xytext=(-6, -4), ha="right")  # no room after the bar: under its end
+            else:
+                pos = dict(xy=(past, yu), xytext=(5, 6), ha="left")
+            ax.annotate(words, textcoords="offset points", va="top", fontsize=TEXT_PT, color="#4a4a4a",
+                        linespacing=_ls(lang), multialignment=arabic.align(lang), zorder=4, **pos)
         dated = chron[chron["dated"]].copy()
         dated["xl"] = mdates.date2num(dated["lo"].to_numpy())
         dated["xr"] = mdates.date2num(dated["hi"].to_numpy()) + 1
@@ -835,6 +1090,7 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         injured = pd.to_numeric(dated["injured"], errors="coerce").fillna(0).astype(int)
         worst = dated[(killed + injured) > 0].assign(_k=killed, _i=injured)
         worst = worst.sort_values(["_k", "_i"], ascending=False, kind="stable").head(MAX_CASUALTY_NOTES)
+        line_xs = [m["x0"] for m in marks if m["x1"] == m["x0"]]
         for _, r in worst.iterrows():
             bits = []
             if r["_k"]:
@@ -844,9 +1100,16 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
             txt = "\n".join(bits)
             if bool(pd.notna(r["casualties_approximate"]) and r["casualties_approximate"]):
                 txt += _copy("approx_suffix", lang)
-            ax.annotate(_t(txt, lang), xy=(r["xm"], r["y"]), xytext=(0, r["size"] / 2 + 2), textcoords="offset points",
-                        ha="center", va="bottom", fontsize=6.3, color=INK, linespacing=_ls(lang), zorder=6)
-        _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=1.0, fontsize=6.2)
+            side = _clear_side(ax, line_xs, float(r["xm"]), _t(txt, lang), lang, r["size"] / 2 + 3)
+            up = r["size"] / 2 + 2
+            off = {"center": (0, up), "above_right": (0, up), "above_left": (0, up),
+                   "left": (-(r["size"] / 2 + 3), 0), "right": (r["size"] / 2 + 3, 0)}[side]
+            ax.annotate(_t(txt, lang), xy=(r["xm"], r["y"]), xytext=off, textcoords="offset points",
+                        ha={"center": "center", "left": "right", "right": "left",
+                            "above_right": "left", "above_left": "right"}[side],
+                        va="center" if side in ("left", "right") else "bottom", fontsize=TEXT_PT, color=INK,
+                        linespacing=_ls(lang), multialignment=arabic.align(lang), zorder=6)
+        _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=1.0, wrap=21)
         gap = _gap_bands(ax, tables, lang)
         wh = [Line2D([], [], marker=WEAPON_MARKERS.get(w, "o"), color=INK, linestyle="none", markersize=5.5)
               for w in dict.fromkeys(used_weapons)]
@@ -855,26 +1118,34 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         ph = [Patch(facecolor=PERPETRATOR_COLORS.get(p, MUTED)) for p in order]
         pl = [perp_lbl.get(p, p) for p in order]
         # (the band's legend entry is in the per-year panel below, which shares the figure)
-        # legends in the empty lower right (late years, lanes without recent attacks)
-        leg1 = _legend(ax, wh, wl, lang, loc="lower right", bbox_to_anchor=(1.0, 0.0), ncol=1,
-                       title=_t(_copy("weapon", lang), lang), title_fontsize=7, handlelength=1.2,
-                       labelspacing=0.3)
+        # legends under the chart, outside the data: weapon (shape) and perpetrator (colour)
+        start = 1.0 if lang == "ar" else 0.0
+        corner = "upper right" if lang == "ar" else "upper left"
+        leg1 = _legend(ax, wh, wl, lang, loc=corner, **_under(ax, start), ncol=2,
+                       title=_t(_copy("weapon", lang), lang), title_fontsize=TEXT_PT, handlelength=1.2,
+                       labelspacing=0.3, columnspacing=1.0)
         ax.add_artist(leg1)
-        _legend(ax, ph, pl, lang, loc="lower right", bbox_to_anchor=(0.78 if lang == "ar" else 0.66, 0.0), ncol=1,
-                title=_t(_copy("perpetrator", lang), lang), title_fontsize=7, handlelength=1.2,
+        _legend(ax, ph, pl, lang, loc="upper left" if lang == "ar" else "upper right",
+                **_under(ax, 1.0 - start), ncol=1,
+                title=_t(_copy("perpetrator", lang), lang), title_fontsize=TEXT_PT, handlelength=1.2,
                 labelspacing=0.3)
-        _title(ax, _copy("attacks_title", lang), _copy("attacks_sub", lang), lang)
+        _title(ax, _copy("attacks_title", lang) if title else None, _copy("attacks_sub", lang), lang)
+        if source_line:
+            _source_line(ax, tables, {"attacks": chron["attack_id"], "bases": chron["base_id"].dropna(),
+                                      "milestones": _milestone_ids(milestones)}, lang)
+        _finish(ax, lang)
     return ax
 
 
-def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", **kwargs):
+def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", source_line: bool = True,
+                          title: bool = True, **kwargs):
     """Attacks per year (single attacks and series stacked), with killed and injured written
     above each bar; undated series as a last bar of their own."""
     _check_lang(lang)
     tables = _tables(data, "plot_attacks_per_year", ("attacks",))
     with arabic.style(lang):
         if ax is None:
-            fig = plt.figure(figsize=(FIGSIZE["attacks"][0], 2.4), layout=_layout())
+            fig = plt.figure(figsize=(FIGSIZE["attacks"][0], 2.9), layout=_layout())
             ax = fig.add_subplot()
         if tables["attacks"].empty:
             return _empty(ax, lang, "per_year_title")
@@ -898,27 +1169,34 @@ def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", **kwargs):
         xs = np.arange(len(cats))  # time runs left to right, as in the chronology above
         gap = _gap_bands(ax, tables, lang, categorical=years + [None] * (len(cats) - len(years)))
         labels = _package(tables).labels("attacks", "event_kind", lang)
-        b1 = ax.bar(xs, single, width=0.6, color="#1f5a96", label=labels.get("single", "single"))
-        b2 = ax.bar(xs, series, width=0.6, bottom=single, color="#9ec3e6", label=labels.get("series", "series"))
+        b1 = ax.bar(xs, single, width=0.6, color=EVENT_KIND_COLORS["single"], label=labels.get("single", "single"))
+        b2 = ax.bar(xs, series, width=0.6, bottom=single, color=EVENT_KIND_COLORS["series"],
+                    label=labels.get("series", "series"))
         top = np.array(single) + np.array(series)
         for x, t, k, i in zip(xs, top, killed, injured):
             bits = ([_copy("casualties_k", lang, n=k)] if k else []) + ([_copy("casualties_i", lang, n=i)] if i else [])
             if bits:
                 ax.annotate(_t(" · ".join(bits), lang), xy=(x, t), xytext=(0, 2),
-                            textcoords="offset points", ha="center", va="bottom", fontsize=6.2, color=INK)
+                            textcoords="offset points", ha="center", va="bottom", fontsize=TEXT_PT, color=INK)
         ax.set_xticks(xs)
         ax.set_xticklabels([_t(c, lang) for c in cats])
         ax.set_xlim(-0.6, len(cats) - 0.4)
         ax.set_ylim(0, max(top.max() * 1.6, 1) if len(top) else 1)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(4, integer=True))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _t(_num(v), lang)))
-        ax.set_ylabel(_t(_copy("per_year_y", lang), lang), fontsize=7.5, color=MUTED)
+        ax.set_ylabel(_t(_copy("per_year_y", lang), lang), fontsize=TEXT_PT, color=MUTED)
         hs, ls_ = [b1, b2], [labels.get("single", "single"), labels.get("series", "series")]
         if gap is not None:
             hs.append(gap)
             ls_.append(_copy("gap", lang))
-        _legend(ax, hs, ls_, lang, loc="upper center", ncol=3)
-        _title(ax, _copy("per_year_title", lang), None, lang)
+        _legend(ax, hs, ls_, lang, loc="upper right" if lang == "ar" else "upper left",
+                **_under(ax, 1.0 if lang == "ar" else 0.0), ncol=2)
+        # a panel heading, not the figure's title: it stays when the caption is the title
+        _pin(ax, ax.set_title(_t(_copy("per_year_title", lang), lang), loc="right" if lang == "ar" else "left",
+                              fontsize=SUB_PT + 0.5, fontweight="bold", color=INK, pad=16), lang)  # clear of the top tick
+        if source_line:
+            _source_line(ax, tables, {"attacks": tables["attacks"]["attack_id"]}, lang)
+        _finish(ax, lang)
     return ax
 
 
@@ -938,6 +1216,9 @@ def _source_labels(tables, lang: str) -> dict[str, str]:
         mark = ""
         if str(r["outlet_basis"]) == "inferred" or str(r["date_basis"]) == "inferred":
             mark = TEXT[lang]["inferred_mark"]
+        # narrow columns: outlet (wrapped), then day and month, then the year on its own line
+        outlet = "\n".join(textwrap.wrap(outlet, 10))
+        when = "\n".join(when.rsplit(" ", 1))
         out[str(r["source_id"])] = f"{outlet}\n{when}{mark}"
     return out
 
@@ -1013,16 +1294,17 @@ def _drawable(tables, src_ids):
     return sup, dis
 
 
-def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, **kwargs):
+def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, source_line: bool = True,
+                 title: bool = True, **kwargs):
     """Source agreement matrix: facts documented by at least `min_sources` sources, and every
     disputed point, against the sources (outlet and date).  Dots mark support (filled: the
     fact's primary source; ring: a further source); on disputed points each source's value is
-    written in its own colour."""
+    written in a box (one style: which claim is listed first means nothing)."""
     _check_lang(lang)
     tables = _tables(data, "plot_sources", ("sources", "conflicts", "claims", "citations", "bases", "base_events",
                                             "troop_levels", "attacks", "milestones"))
     with arabic.style(lang):
-        ax = _new_axes(ax, "sources")
+        ax = _new_axes(ax, "sources", title)
         if tables["sources"].empty:
             return _empty(ax, lang, "sources_title")
         src_ids = sorted(tables["sources"]["source_id"].astype("string"))
@@ -1039,12 +1321,36 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         rows += [("header", _copy("disagree", lang), None)]
         rows += [("conflict", str(c[f"topic_{lang}"]), str(c["conflict_id"])) for _, c in conflicts.iterrows()]
         n = len(rows)
-        y = {i: n - 1 - i for i in range(n)}
+        width = 48 if lang == "ar" else 46  # narrow row labels leave the columns room
+        # one cell per (disputed point, source): several claims of one article on one point share it
+        cells = {}
+        for _, c in dis.iterrows():
+            cells.setdefault((str(c["conflict_id"]), str(c["source_id"])), [])
+            v = _claim_value(tables, c, lang)
+            if v not in cells[(str(c["conflict_id"]), str(c["source_id"]))]:
+                cells[(str(c["conflict_id"]), str(c["source_id"]))].append(v)
+        def _cell(values):
+            lines = textwrap.wrap(" / ".join(values), 12 if lang == "ar" else 10)
+            return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")  # cut short: say so
+
+        cells = {k: _cell(v) for k, v in cells.items()}
+        # row heights: a row whose label or a value takes two lines gets more room
+        heights = []
+        for kind, text, key in rows:
+            two = len(textwrap.wrap(_keep(text), width)) > 1
+            if kind == "conflict":
+                if any("\n" in cells[(str(key), str(c))] for c in dis[dis["conflict_id"] == key]["source_id"]):
+                    heights.append(2.3)  # a two-line value box
+                    continue
+            heights.append(1.9 if two else 1.0)  # two lines of 8 pt
+        tops = np.cumsum([0.0] + heights[:-1])
+        total = float(sum(heights))
+        y = {i: total - tops[i] - heights[i] / 2 for i in range(n)}
         ax.set_xlim(-0.5, len(src_ids) - 0.5)
-        ax.set_ylim(-0.6, n - 0.4)
+        ax.set_ylim(-0.1, total + 0.1)
         for i, (kind, _, key) in enumerate(rows):
             if kind == "header":
-                ax.axhspan(y[i] - 0.5, y[i] + 0.5, color="#f0f0f0", lw=0, zorder=0)
+                ax.axhspan(y[i] - heights[i] / 2, y[i] + heights[i] / 2, color="#f0f0f0", lw=0, zorder=0)
                 continue
             ax.axhline(y[i], color=GRID, linewidth=0.5, zorder=0)
             if kind == "fact":
@@ -1057,22 +1363,14 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
                             markeredgewidth=1.2, zorder=3)
             else:
                 g = dis[dis["conflict_id"] == key].reset_index(drop=True)
-                # one cell per source: several claims of one article on one point share it
-                vals = {}
-                for _, c in g.iterrows():
-                    v = _claim_value(tables, c, lang)
-                    vals.setdefault(str(c["source_id"]), [])
-                    if v not in vals[str(c["source_id"])]:
-                        vals[str(c["source_id"])].append(v)
-                g = g.drop_duplicates("source_id").reset_index(drop=True)
+                g = g.drop_duplicates("source_id").reset_index(drop=True)  # one cell per source
                 for j, c in g.iterrows():
-                    color = CLAIM_COLORS[j % len(CLAIM_COLORS)]
-                    value = " / ".join(vals[str(c["source_id"])])
-                    txt = textwrap.shorten(value, 18 if lang == "ar" else 16, placeholder="…")
+                    color = CLAIM_COLORS[0]
+                    txt = cells[(str(key), str(c["source_id"]))]
                     # Noto Sans Arabic's tall line box sits the glyphs high: nudge onto the row
                     ax.annotate(_t(txt, lang), xy=(col[str(c["source_id"])], y[i]),
                                 xytext=(0, -3.5 if lang == "ar" else 0), textcoords="offset points",
-                                ha="center", va="center", fontsize=5.8 if "\n" not in txt else 5.2,
+                                ha="center", va="center", fontsize=TEXT_PT,
                                 color="white", fontweight="bold", linespacing=_ls(lang),
                                 zorder=4, bbox=dict(boxstyle="round,pad=0.25", fc=color, ec="none"))
         for x in range(len(src_ids)):
@@ -1080,17 +1378,17 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         if lang == "ar":
             ax.yaxis.tick_right()
         ax.set_yticks([y[i] for i in range(n)])
-        width = 200 if lang == "ar" else 58  # labels are shortened, not wrapped: rows are one line
-        ax.set_yticklabels([_t("\n".join(textwrap.wrap(text, width)), lang) for _, text, _ in rows],
-                           linespacing=_ls(lang))
+        # dates and Latin parentheticals are held together (no-break spaces): never split
+        ax.set_yticklabels([_t("\n".join(textwrap.wrap(_keep(text), width)), lang) for _, text, _ in rows],
+                           linespacing=1.2)  # a date line in digits sits lower than Arabic: more room
         for tick, (kind, _, _) in zip(ax.get_yticklabels(), rows):
-            tick.set_fontsize(7.4 if kind == "header" else 6.6)
+            tick.set_fontsize(TICK_PT if kind == "header" else TEXT_PT)
             if kind == "header":
                 tick.set_fontweight("bold")
             tick.set_color(INK if kind != "fact" else "#333333")
         labels = _source_labels(tables, lang)
         ax.set_xticks([col[s] for s in src_ids])
-        ax.set_xticklabels([_t(labels[s], lang) for s in src_ids], fontsize=6.2, linespacing=_ls(lang))
+        ax.set_xticklabels([_t(labels[s], lang) for s in src_ids], fontsize=TEXT_PT, linespacing=1.2)
         ax.xaxis.tick_top()
         ax.tick_params(length=0, pad=3)
         for side in ax.spines:
@@ -1103,13 +1401,20 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         labs = [_copy("primary", lang), _copy("further", lang), _copy("claim", lang)]
         # anchored at the matrix's outer edge, extending under the row labels
         leg = _legend(ax, handles, labs, lang, loc="upper left" if lang == "ar" else "upper right",
-                      bbox_to_anchor=(0.0 if lang == "ar" else 1.0, -0.01), ncol=3,
-                      columnspacing=1.2, handlelength=1.4, fontsize=6.6)
+                      **_under(ax, 0.0 if lang == "ar" else 1.0, 4), ncol=3,
+                      columnspacing=1.2, handlelength=1.4)
         leg.set_zorder(5)
-        ax.annotate(_t(_copy("inferred_note", lang), lang), xy=(1.0 if lang == "ar" else 0.0, -0.075),
-                    xycoords="axes fraction", ha=arabic.align(lang), va="top", fontsize=6.2, color=MUTED,
-                    annotation_clip=False)
-        _title(ax, _copy("sources_title", lang), _copy("sources_sub", lang), lang, above=30 if lang == "ar" else 22)
+        lines = max(labels[s].count("\n") + 1 for s in src_ids)  # column labels on top
+        _title(ax, _copy("sources_title", lang) if title else None, _copy("sources_sub", lang), lang,
+               above=lines * (15 if lang == "ar" else 11) + 4)
+        if source_line:
+            inferred = tables["sources"][(tables["sources"]["outlet_basis"].astype("string") == "inferred")
+                                         | (tables["sources"]["date_basis"].astype("string") == "inferred")]
+            records = {"sources": [], "claims": dis["claim_id"].tolist()}
+            for t, r in multi:
+                records.setdefault(t, []).append(r)
+            _source_line(ax, tables, records, lang, note=_copy("inferred_note", lang) if len(inferred) else None)
+        _finish(ax, lang)
     return ax
 
 
@@ -1119,8 +1424,11 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
 def _flush_titles(fig: Figure, lang: str) -> None:
     """Move each Axes' title (and the subtitle hanging from it) to the outer edge of its tick
     labels, so titles line up with the figure edge on the reader's starting side.  Layout
-    passes without rasterising; a second pass lets the layout see the subtitle where it now is."""
-    for _ in range(2):
+    passes without rasterising; a second pass lets the layout see the subtitle where it now is.
+    Titles already pinned to the figure's edge (`_pin`) need nothing."""
+    if all(getattr(getattr(ax, "_analysis_title", None), "_analysis_pinned", True) for ax in fig.axes):
+        return
+    for _ in range(4):  # the title's place changes the layout: let it settle
         fig.draw_without_rendering()
         renderer = fig._get_renderer()
         for ax in fig.axes:
@@ -1137,30 +1445,38 @@ def _flush_titles(fig: Figure, lang: str) -> None:
 
 def _fig_troops(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=FIGSIZE["troops"], layout=_layout())
-    plot_troops(tables, ax=fig.add_subplot(), lang=lang)
+    plot_troops(tables, ax=fig.add_subplot(), lang=lang, title=False)  # the caption is the title
     _flush_titles(fig, lang)
     return fig
 
 
 def _fig_bases(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=FIGSIZE["bases"], layout=_layout())
-    plot_bases(tables, ax=fig.add_subplot(), lang=lang)
+    plot_bases(tables, ax=fig.add_subplot(), lang=lang, title=False)
     _flush_titles(fig, lang)
     return fig
 
 
 def _fig_attacks(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=FIGSIZE["attacks"], layout=_layout())
-    top, bottom = fig.subplots(2, 1, height_ratios=[2.4, 1])
-    plot_attacks(tables, ax=top, lang=lang)
-    plot_attacks_per_year(tables, ax=bottom, lang=lang)
+    top, bottom = fig.subplots(2, 1, height_ratios=[2.3, 1])
+    plot_attacks(tables, ax=top, lang=lang, title=False, source_line=False)
+    plot_attacks_per_year(tables, ax=bottom, lang=lang)  # its source line covers both panels
     _flush_titles(fig, lang)
+    return fig
+
+
+def _fig_timeline(tables, lang: str = "ar") -> Figure:
+    from .timeline import figure_height, plot_timeline  # timeline builds on this module's helpers
+
+    fig = plt.figure(figsize=(FIGSIZE["timeline"][0], figure_height(tables, lang)), layout=_layout())
+    plot_timeline(tables, ax=fig.add_subplot(), lang=lang, title=False)
     return fig
 
 
 def _fig_sources(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=FIGSIZE["sources"], layout=_layout())
-    plot_sources(tables, ax=fig.add_subplot(), lang=lang)
+    plot_sources(tables, ax=fig.add_subplot(), lang=lang, title=False)
     _flush_titles(fig, lang)
     return fig
 
@@ -1178,6 +1494,7 @@ FIGURES: dict[str, Callable[..., Figure]] = {
     "attacks": _fig_attacks,
     "sources": _fig_sources,
     "map": _fig_map,
+    "timeline": _fig_timeline,
 }
 
 

@@ -23,6 +23,7 @@ from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path as MPath
 
 from . import arabic, bases as _bases, geo
+from . import sourceline as _sourceline
 from .figures import INK, MUTED, _check_lang, _ls, _package, _t, _tables, _title
 
 __all__ = ["plot_bases_map", "map_layers", "map_figure", "new_map_axes", "STATE_SYMBOLS", "MAP_EXTENT",
@@ -410,13 +411,13 @@ def fit_height(fig, ax, pad: float = 0.08) -> None:
 def map_figure(tables, lang: str = "ar"):
     """The report's map figure: `plot_bases_map` on `new_map_axes`, height fitted."""
     ax = new_map_axes()
-    plot_bases_map(tables, ax=ax, lang=lang)
+    plot_bases_map(tables, ax=ax, lang=lang, title=False)  # the caption is the title
     fit_height(ax.figure, ax)
     return ax.figure
 
 
 def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = True, inset: bool = True,
-                   **kwargs):
+                   title: bool = True, **kwargs):
     """Locator map: Iraq's governorates with the Kurdistan Region marked, the neighbouring
     countries, the places the articles measure distances from, and every base with a cited
     coordinate, its symbol the latest state the sources give (Harir, where US forces remain,
@@ -455,7 +456,7 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
         drawn_in = _draw_points(ins, layers, INSET_EXTENT, scale=1.15) if ins is not None else []
         # legend and the text under the map, before labels (their boxes are obstacles)
         _legend_and_notes(ax, layers, lang, source_line)
-        _title(ax, T["title"], T["sub"].format(names=T["sep"].join(layers["still"]) or "—"), lang)
+        _title(ax, T["title"] if title else None, T["sub"].format(names=T["sep"].join(layers["still"]) or "—"), lang)
         # labels: measured against everything placed so far, once the Axes have their final boxes
         fig.draw_without_rendering()
         placer = _Placer(fig)
@@ -480,7 +481,7 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
             if harir:
                 kw.update(color=HARIR, fontweight="bold", fontsize=label_kw["fontsize"] + 0.8)
             elif geo._na(p["state"]):
-                kw.update(fontsize=label_kw["fontsize"] - 0.4, color="#333333")
+                kw.update(fontsize=label_kw["fontsize"] - 0.2, color="#333333")
             placer.place(target, _t(str(p[f"name_{lang}"]), lang), p["lon"], p["lat"], own=size, area=area,
                          halo=FEDERAL_FILL, **kw)
 
@@ -490,7 +491,7 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
         placer_in = _Placer(fig)  # the inset's own labels: its frame is not an obstacle to them
         if ins is not None:
             head = _no_math(ins.text(0.03 if lang == "en" else 0.97, 0.97, _t(T["inset"], lang), transform=ins.transAxes,
-                                     ha=arabic.align(lang), va="top", fontsize=7.2, color=MUTED, fontweight="bold",
+                                     ha=arabic.align(lang), va="top", fontsize=8.0, color=MUTED, fontweight="bold",
                                      zorder=9))
             hb = head.get_window_extent(placer_in.renderer)
             placer_in.block(hb.x0, hb.y0, hb.x1, hb.y1)
@@ -505,7 +506,7 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
                 mlon, mlat = a["lon"] + f * (b["lon"] - a["lon"]), a["lat"] + f * (b["lat"] - a["lat"])
                 if ins is None or not _inside({"lon": mlon, "lat": mlat}, INSET_EXTENT):
                     break
-            placer.place(ax, _t(c["line_label"], lang), mlon, mlat, radii=(3, 8, 14, 22, 32), fontsize=7.2,
+            placer.place(ax, _t(c["line_label"], lang), mlon, mlat, radii=(3, 8, 14, 22, 32), fontsize=8.0,
                          color=CHECK, fontweight="bold", leader_from=6, halo=FEDERAL_FILL)
         # area names: countries, then governorates (left out where no free place is found)
         view = _view_box(MAP_EXTENT)
@@ -522,18 +523,18 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
             pt = geom.representative_point()
             country = a.get("kind") == "country"
             placer.place(ax, _t(a[f"name_{lang}"], lang), pt.x, pt.y, radii=(0, 6, 12, 20), leader=False,
-                         required=country, fontsize=8.6 if country else 6.6, pad=5.0,
+                         required=country, fontsize=8.6 if country else 8.0, pad=5.0,
                          color="#7a7a7a" if country else "#6f6350", fontweight="bold" if country else "normal",
                          halo=None if country else (KURDISTAN_FILL if a.get("kurdistan") else FEDERAL_FILL))
         kur = _kurdistan(layers)
         if kur is not None:  # inside the Region: the first free spot nearest its centre
-            x0, y0, x1, y1 = placer.measure(ax, _t(T["kurdistan"], lang), 0, 0, fontsize=7.4, fontweight="bold")
+            x0, y0, x1, y1 = placer.measure(ax, _t(T["kurdistan"], lang), 0, 0, fontsize=8.0, fontweight="bold")
             ox, oy = ax.transData.transform((0, 0))
             for lon, lat in _grid_points(kur):
                 x, y = ax.transData.transform((lon, lat))
                 box = (x0 - ox + x, y0 - oy + y, x1 - ox + x, y1 - oy + y)
                 if placer._free(box, ax.bbox, 4.0):
-                    placer.place(ax, _t(T["kurdistan"], lang), lon, lat, radii=(0,), leader=False, fontsize=7.4,
+                    placer.place(ax, _t(T["kurdistan"], lang), lon, lat, radii=(0,), leader=False, fontsize=8.0,
                                  color=KURDISTAN_EDGE, fontweight="bold", pad=4.0, halo=KURDISTAN_FILL)
                     break
         if ins is not None:  # governorate names in the inset (Baghdad's is too small on the main map)
@@ -545,7 +546,7 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
                     continue
                 pt = geom.representative_point()
                 placer_in.place(ins, _t(a[f"name_{lang}"], lang), pt.x, pt.y, radii=(0, 6, 12, 20), leader=False,
-                                required=False, area=in_box, fontsize=6.4, color="#6f6350", pad=5.0, halo=FEDERAL_FILL)
+                                required=False, area=in_box, fontsize=8.0, color="#6f6350", pad=5.0, halo=FEDERAL_FILL)
     return ax
 
 
@@ -615,7 +616,7 @@ def _legend_and_notes(ax, layers, lang: str, source_line: bool) -> None:
     labels.append(T["kurdistan"])
     handles.append(Line2D([], [], color=CHECK, lw=1.1, linestyle=(0, (4, 2))))
     labels.append(_check_handle_label(lang))
-    kw = dict(fontsize=7.2, frameon=False, ncol=2, columnspacing=1.0, handlelength=1.6, handletextpad=0.6,
+    kw = dict(fontsize=8.0, frameon=False, ncol=2, columnspacing=1.0, handlelength=1.6, handletextpad=0.6,
               loc="upper center", bbox_to_anchor=(0.5, -0.005), borderaxespad=0.2)
     if lang == "ar":
         rows = -(-len(handles) // 2)
@@ -634,24 +635,25 @@ def _legend_and_notes(ax, layers, lang: str, source_line: bool) -> None:
         notes.append(T["unplaced"].format(names=T["sep"].join(layers["unplaced"])))
     import textwrap
 
-    width = 95 if lang == "ar" else 100
+    width = 80 if lang == "ar" else 84  # at 8 pt (the least any chart text may be)
     body = "\n".join("\n".join(textwrap.wrap(s, width, subsequent_indent="  ")) for s in lines)
-    small = "\n".join("\n".join(textwrap.wrap(s, width + 12)) for s in notes)
+    small = "\n".join("\n".join(textwrap.wrap(s, width)) for s in notes)
     x = 1.0 if lang == "ar" else 0.0
     ha = arabic.align(lang)
     ann = _no_math(ax.annotate(_t(body, lang), xy=(x, 0), xycoords=("axes fraction", leg), xytext=(0, -6),
-                               textcoords="offset points", ha=ha, va="top", fontsize=7.2, color=CHECK,
+                               textcoords="offset points", ha=ha, va="top", fontsize=8.0, color=CHECK,
                                linespacing=_ls(lang) + 0.1, multialignment=ha, annotation_clip=False))
     last = ann
     if small:
         last = _no_math(ax.annotate(_t(small, lang), xy=(x, 0), xycoords=("axes fraction", ann), xytext=(0, -4),
-                                    textcoords="offset points", ha=ha, va="top", fontsize=6.4, color=MUTED,
+                                    textcoords="offset points", ha=ha, va="top", fontsize=8.0, color=MUTED,
                                     linespacing=_ls(lang), multialignment=ha, annotation_clip=False))
     if source_line:
-        src = "\n".join(textwrap.wrap(layers["source"], width + 18))
-        _no_math(ax.annotate(_t(src, lang), xy=(x, 0), xycoords=("axes fraction", last), xytext=(0, -5),
-                             textcoords="offset points", ha=ha, va="top", fontsize=6.2, color=MUTED,
-                             linespacing=_ls(lang), multialignment=ha, annotation_clip=False))
+        src = "\n".join(textwrap.wrap(layers["source"], width + 4))
+        line = _no_math(ax.annotate(_t(src, lang), xy=(x, 0), xycoords=("axes fraction", last), xytext=(0, -5),
+                                    textcoords="offset points", ha=ha, va="top", fontsize=8.0, color=MUTED,
+                                    linespacing=_ls(lang), multialignment=ha, annotation_clip=False))
+        line.set_gid(_sourceline.GID)  # the chart's source line, as analysis.sourceline marks it
 
 
 def _check_handle_label(lang: str) -> str:

@@ -44,7 +44,7 @@ REPORT_DIR = Path(os.environ.get("ANALYSIS_REPORT_DIR", Path(__file__).resolve()
 FIGURES_DIR = Path(__file__).resolve().parents[2] / "figures"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 #: Figures the briefing shows, as written by `python -m analysis figures`.
-FIGURES: tuple[str, ...] = ("troops", "bases", "attacks", "sources", "map")
+FIGURES: tuple[str, ...] = ("troops", "bases", "attacks", "sources", "map", "timeline")
 #: Project files copied into the staging directory (the rest of report/ is output or generated).
 PROJECT_GLOBS: tuple[str, ...] = ("*.qmd", "_quarto.yml", "*.css", "_prepare.py", ".gitignore", "_extensions", "_typst")
 DOCUMENT = "briefing"
@@ -112,19 +112,14 @@ def count_phrase(n: int, forms: dict[str, str]) -> str:
     `forms`: one ("قاعدة واحدة"), two ("قاعدتان"), few (3-10, "قواعد"), many (11-99,
     "قاعدةً"), hundred (100, 200...: "قاعدة"), and optionally zero.
     """
+    from .text_ar import Noun, count
+
     n = int(n)
-    if n == 0:
-        return forms.get("zero", f"0 {forms['few']}")
     if n == 1:
         return forms["one"]
-    if n == 2:
-        return forms["two"]
-    rest = n % 100
-    if 3 <= rest <= 10:
-        return f"{num(n)} {forms['few']}"
-    if 11 <= rest <= 99:
-        return f"{num(n)} {forms['many']}"
-    return f"{num(n)} {forms['hundred']}"
+    # agreement rules live in analysis.text_ar; zero reads «لا قواعد», never a bare «0»
+    return count(n, Noun(forms["hundred"], forms["two"], forms["few"], accusative=forms["many"],
+                         zero=forms.get("zero")))
 
 
 NOUNS: dict[str, dict[str, str]] = {
@@ -156,11 +151,10 @@ def phrase(n, noun: str) -> str:
 
 
 def join_ar(items: list[str]) -> str:
-    """a، b وc (Arabic list: comma, and و attached to the last item)."""
-    items = [i for i in items if i]
-    if len(items) <= 1:
-        return "".join(items)
-    return "، ".join(items[:-1]) + " و" + items[-1]
+    """«أ وب»، «أ، وب، وج»: و before every item after the first (analysis.text_ar.join)."""
+    from .text_ar import join
+
+    return join(items)
 
 
 def fdate(value, precision="day", *, basis=None) -> str:
@@ -169,7 +163,9 @@ def fdate(value, precision="day", *, basis=None) -> str:
 
     if _isna(value) or precision in (None, "unknown") or _isna(precision):
         return "غير محدد"
-    out = format_date(value, str(precision), style="iraqi")
+    from .text_ar import keep_dates
+
+    out = keep_dates(format_date(value, str(precision), style="iraqi"))  # never split across lines
     if basis is not None and not _isna(basis) and str(basis) == "inferred":
         out += " (مستنتج)"
     return out
@@ -691,7 +687,7 @@ def generated_markdown(tables) -> dict[str, str]:
         parts.append(f"### {md_escape(first['topic_ar'])} {{.unnumbered}}\n")
         parts.append(f"{_txt(first['note_ar'])} (الحالة: {status.get(str(first['status']), _txt(first['status']))}؛ "
                      f"المعرّف {md_escape(cid)}).\n")
-        header = [""] + [f"الرواية {i}" for i in range(1, len(g) + 1)]
+        header = ["البند"] + [f"الرواية {i}" for i in range(1, len(g) + 1)]  # no empty header cell
         rows = [
             ["ما يقوله المصدر"] + [_txt(r["claim_ar"]) for _, r in g.iterrows()],
             ["المصدر"] + [f"{names.get(str(r['source_id']), md_escape(r['source_id']))}، الفقرة {md_escape(r['paragraph'])}"

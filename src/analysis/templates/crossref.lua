@@ -123,7 +123,14 @@ function Pandoc(doc)
         end
       end
       if is_html then
-        return pandoc.Div({ tbl }, { class = "table-wrap" }), false
+        -- a scrolling box is a labelled region reachable by keyboard (WCAG 2.1.1)
+        -- (a list of pairs, not a table keyed by name: the attribute order must not vary)
+        local name = pandoc.utils.stringify(tbl.caption.long)
+        local kv = { { "tabindex", "0" }, { "role", "region" } }
+        if name ~= "" then
+          table.insert(kv, { "aria-label", name })
+        end
+        return pandoc.Div({ tbl }, pandoc.Attr("", { "table-wrap" }, kv)), false
       end
       return tbl, false
     end,

@@ -1,0 +1,263 @@
+"""Chart legibility, measured on what matplotlib actually draws (both languages):
+
+* every text is at least `figures.MIN_PT` (8 pt) at the printed size (figures are shown at
+  their natural width, FIGSIZE);
+* no text box overlaps another, none is cut by the figure edge, and none is crossed by a
+  milestone reference line;
+* every chart carries its source line, and `source_line=False` removes it;
+* legends sit outside the data area and only show symbols the chart draws;
+* the briefing's figures have no in-chart title (the caption is the title).
+"""
+from __future__ import annotations
+
+import contextlib
+import itertools
+
+import pytest
+
+mpl = pytest.importorskip("matplotlib")
+mpl.use("Agg", force=True)
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.collections import PathCollection  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
+from matplotlib.markers import MarkerStyle  # noqa: E402
+from matplotlib.legend import Legend  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+from analysis import arabic, figures, load, sourceline  # noqa: E402
+
+LANGS = ["ar", "en"]
+PLOTS = {
+    "troops": figures.plot_troops,
+    "bases": figures.plot_bases,
+    "attacks": figures.plot_attacks,
+    "attacks_per_year": figures.plot_attacks_per_year,
+    "sources": figures.plot_sources,
+}
+try:
+    from analysis import timeline as _timeline
+
+    PLOTS["timeline"] = _timeline.plot_timeline
+except ImportError:  # pragma: no cover - before the timeline module exists
+    pass
+TOL = 0.5  # px at 100 dpi: boxes may touch, not overlap
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return load(validate=False)
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+@contextlib.contextmanager
+def recording():
+    """Record every Text artist matplotlib draws (visible, non-empty), in draw order."""
+    drawn = []
+    original = Text.draw
+
+    def draw(self, renderer):
+        if self.get_visible() and self.get_text().strip():
+            drawn.append(self)
+        return original(self, renderer)
+
+    Text.draw = draw
+    try:
+        yield drawn
+    finally:
+        Text.draw = original
+
+
+def draw(fig):
+    with recording() as drawn:
+        fig.canvas.draw()
+    seen, out = set(), []
+    for t in drawn:
+        if id(t) not in seen:
+            seen.add(id(t))
+            out.append(t)
+    return out, fig.canvas.get_renderer()
+
+
+def made(name, lang, tables):
+    """A figure as the briefing writes it (registry) or a plot_* on its own figure."""
+    if name.startswith("plot:"):
+        return PLOTS[name[5:]](tables, lang=lang).figure
+    with arabic.style(lang):  # as write_all draws them
+        return figures.FIGURES[name](tables, lang=lang)
+
+
+CASES = [f"plot:{n}" for n in PLOTS] + list(figures.FIGURES)
+
+
+def describe(t):
+    return f"{t.get_text()[:40]!r} ({t.get_fontsize():.1f} pt)"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", CASES)
+def test_every_text_at_least_8pt(name, lang, tables):
+    fig = made(name, lang, tables)
+    texts, _ = draw(fig)
+    assert texts
+    small = [describe(t) for t in texts if t.get_fontsize() < figures.MIN_PT - 1e-9]
+    assert not small, f"{name} [{lang}]: text under {figures.MIN_PT} pt: {small}"
+
+
+def overlaps(texts, renderer):
+    boxes = [(t, t.get_window_extent(renderer)) for t in texts]
+    out = []
+    for (a, ba), (b, bb) in itertools.combinations(boxes, 2):
+        w = min(ba.x1, bb.x1) - max(ba.x0, bb.x0)
+        h = min(ba.y1, bb.y1) - max(ba.y0, bb.y0)
+        if w > TOL and h > TOL:
+            out.append(f"{describe(a)} overlaps {describe(b)} by {w:.1f}x{h:.1f} px")
+    return out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", CASES)
+def test_no_text_overlaps_text(name, lang, tables):
+    fig = made(name, lang, tables)
+    texts, renderer = draw(fig)
+    found = overlaps(texts, renderer)
+    assert not found, f"{name} [{lang}]:\n" + "\n".join(found)
+
+
+def cut_by_edge(fig, texts, renderer):
+    edge = fig.bbox
+    return [describe(t) for t in texts
+            if (b := t.get_window_extent(renderer)).x0 < edge.x0 - 1 or b.x1 > edge.x1 + 1
+            or b.y0 < edge.y0 - 1 or b.y1 > edge.y1 + 1]
+
+
+def crossings(fig, texts, renderer):
+    """Texts crossed by a milestone line (a dashed vertical line over the Axes' full height)."""
+    out = []
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            if line.get_label() != figures.MILESTONE_GID:
+                continue
+            x = ax.transData.transform((line.get_xdata()[0], 0))[0]
+            lo, hi = ax.bbox.y0, ax.bbox.y1
+            for t in texts:
+                b = t.get_window_extent(renderer)
+                if b.x0 + 1 < x < b.x1 - 1 and b.y1 > lo + 1 and b.y0 < hi - 1:
+                    out.append(describe(t))
+    return out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", CASES)
+def test_no_text_cut_by_the_figure_edge_or_a_reference_line(name, lang, tables):
+    fig = made(name, lang, tables)
+    texts, renderer = draw(fig)
+    cut = cut_by_edge(fig, texts, renderer)
+    assert not cut, f"{name} [{lang}]: cut by the figure edge: {cut}"
+    crossed = crossings(fig, texts, renderer)
+    assert not crossed, f"{name} [{lang}]: crossed by a milestone line: {crossed}"
+
+
+def source_lines(fig):
+    return [t for ax in fig.axes for t in ax.texts if t.get_gid() == sourceline.GID]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", list(PLOTS))
+def test_every_chart_names_its_sources_and_the_switch_turns_it_off(name, lang, tables):
+    ax = PLOTS[name](tables, lang=lang)
+    lines = source_lines(ax.figure)
+    assert len(lines) == 1
+    words = lines[0].get_text()
+    assert words.startswith(("Source", "Sources")) if lang == "en" else ("المصدر" in words or "المصادر" in words)
+    plt.close("all")
+    ax = PLOTS[name](tables, lang=lang, source_line=False)
+    assert source_lines(ax.figure) == []
+
+
+@pytest.mark.parametrize("name", list(figures.FIGURES))
+def test_each_briefing_figure_has_one_source_line_at_the_bottom(name, tables):
+    fig = figures.FIGURES[name](tables, lang="ar")
+    texts, renderer = draw(fig)
+    lines = source_lines(fig)
+    assert len(lines) == 1
+    bottom = lines[0].get_window_extent(renderer).y0
+    others = [t for t in texts if t is not lines[0]]
+    assert all(t.get_window_extent(renderer).y0 >= bottom - TOL for t in others)
+
+
+@pytest.mark.parametrize("name", list(figures.FIGURES))
+def test_briefing_figures_have_no_in_chart_title(name, tables):
+    """The briefing's caption is the figure's title: no bold title repeats it in the chart."""
+    fig = figures.FIGURES[name](tables, lang="ar")
+    texts, _ = draw(fig)
+    bold = [describe(t) for t in texts if t.get_fontsize() >= figures.TITLE_PT]
+    assert not bold
+
+
+def _same(c1, c2) -> bool:
+    return all(abs(x - y) < 2e-3 for x, y in zip(to_rgba(c1)[:3], to_rgba(c2)[:3]))
+
+
+def _marker_drawn(ax, marker, color) -> bool:
+    """Is `marker` drawn in `color` (any colour when the legend shows the shape in ink)?"""
+    neutral = _same(color, figures.INK)
+    for line in ax.get_lines():
+        if str(line.get_marker()) == str(marker) and len(line.get_xdata()) and (neutral or _same(line.get_color(), color)):
+            return True
+    ms = MarkerStyle(marker)
+    path = ms.get_path().transformed(ms.get_transform())
+    for coll in ax.collections:
+        if isinstance(coll, PathCollection) and len(coll.get_offsets()) and coll.get_paths():
+            v = coll.get_paths()[0].vertices
+            if v.shape == path.vertices.shape and np.allclose(v, path.vertices) and (
+                    neutral or any(_same(fc, color) for fc in coll.get_facecolor())):
+                return True
+    return False
+
+
+def _face_drawn(ax, color) -> bool:
+    if to_rgba(color)[3] == 0:  # a transparent edge shows nothing
+        return False
+    for p in ax.patches:
+        if _same(p.get_facecolor(), color) or (p.get_fill() is False and _same(p.get_edgecolor(), color)):
+            return True
+    for coll in ax.collections:
+        if any(_same(c, color) for c in list(coll.get_facecolor()) + list(coll.get_edgecolor())):
+            return True
+    for t in ax.texts:  # boxed labels
+        box = t.get_bbox_patch()
+        if box is not None and t.get_text() and _same(box.get_facecolor(), color):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", list(PLOTS))
+def test_legends_outside_the_data_area_and_only_for_drawn_symbols(name, lang, tables):
+    ax = PLOTS[name](tables, lang=lang)
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    legends = [c for c in ax.get_children() if isinstance(c, Legend)]
+    for leg in legends:
+        box = leg.get_window_extent(renderer)
+        inside = min(box.x1, ax.bbox.x1) - max(box.x0, ax.bbox.x0) > 1 and \
+            min(box.y1, ax.bbox.y1) - max(box.y0, ax.bbox.y0) > 1
+        assert not inside, f"{name} [{lang}]: legend inside the data area"
+        for handle, text in zip(leg.legend_handles, leg.get_texts()):
+            if not text.get_text():
+                continue
+            if isinstance(handle, Line2D):
+                if handle.get_marker() not in (None, "None", "", " "):
+                    assert _marker_drawn(ax, handle.get_marker(), handle.get_color()), \
+                        f"{name} [{lang}]: legend symbol {handle.get_marker()!r} for {text.get_text()!r} is never drawn"
+            else:
+                assert _face_drawn(ax, handle.get_facecolor()) or _face_drawn(ax, handle.get_edgecolor()), \
+                    f"{name} [{lang}]: legend patch for {text.get_text()!r} is never drawn"
