@@ -67,8 +67,8 @@ report: $(OUT)/briefing.pdf $(OUT)/briefing.html ## render the briefing to PDF a
 test: $(SETUP) ## the whole test suite
 	$(PY) -m pytest
 
-test-fast: $(SETUP) ## the core tests, without builds, fuzzing, browsers and OCR
-	$(PY) -m pytest -m "not slow" -q
+test-fast: $(SETUP) ## the core tests, without builds, fuzzing, browsers and OCR, on every core
+	$(PY) -m pytest -m "not slow" -q -n auto
 
 # The Arabic tests again under matplotlib 3.10, which needs reshaping (own venv: .venv-mpl310).
 test-mpl310: ## the Arabic tests again under matplotlib 3.10

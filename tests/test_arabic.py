@@ -102,17 +102,14 @@ def _mixed_figure(lang: str = "ar", digits: str = "latin"):
 # ---------------------------------------------------------------- import
 
 
-def test_import_is_cheap_and_lazy():
+def test_import_is_lazy():
+    """Importing the Arabic helpers loads none of the heavy libraries (bench/ times the import)."""
     code = (
-        "import sys, time\n"
-        "t = time.perf_counter()\n"
+        "import sys\n"
         "import analysis.arabic\n"
-        "dt = time.perf_counter() - t\n"
         "heavy = [m for m in ('matplotlib', 'arabic_reshaper', 'bidi', 'numpy', 'pandas')"
         " if m in sys.modules]\n"
-        "print(dt, heavy)\n"
         "assert not heavy, heavy\n"
-        "assert dt < 0.3, dt\n"
     )
     env = dict(os.environ, PYTHONPATH=str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)

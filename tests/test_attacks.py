@@ -1,7 +1,6 @@
 """analysis.attacks on small inline tables: order, counts, before/after a milestone, speed."""
 from __future__ import annotations
 
-import time
 
 import numpy as np
 import pandas as pd
@@ -122,13 +121,11 @@ def test_package_data_m07():
 
 
 def test_vectorised_100k(at):
+    """A synthetic table of 100,000 events goes through without a Python loop losing rows."""
     rng = np.random.default_rng(0)
     big = at.sample(100_000, replace=True, random_state=0).reset_index(drop=True)
     big["attack_id"] = pd.array([f"X{i}" for i in range(len(big))], dtype="string")
     big["date"] = big["date"] + pd.to_timedelta(rng.integers(0, 2000, len(big)), unit="D")
-    t0 = time.perf_counter()
-    c = attacks.chronology(big)
+    c = attacks.chronology(big)  # bench/run.py times this (aim: under 2 s)
     p = attacks.per_year(big)
-    elapsed = time.perf_counter() - t0
     assert len(c) == 100_000 and p["attacks"].sum() == 100_000
-    assert elapsed < 2.0, elapsed

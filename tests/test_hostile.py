@@ -32,7 +32,8 @@ def data(tmp_path, monkeypatch):
     return tmp_path / "data"
 
 
-def cli(*args, env=None):
+def process(*args, env=None):
+    """A real `python -m analysis` process: for builds that fork their figure workers."""
     return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True, env=env)
 
 
@@ -80,9 +81,9 @@ def test_planted_markup_in_a_label_and_a_cell_shows_as_text_in_both_outputs(data
     set_descriptor(data, lambda d: label(d, "base_events", "state", "handed_over", "ar", payload))
     set_cell(data, "troop_levels.csv", 2, "note_ar", payload)
     figs = tmp_path / "figures"
-    assert cli("figures", "--data", str(data), "--out", str(figs)).returncode == 0
+    assert process("figures", "--data", str(data), "--out", str(figs)).returncode == 0
     out = tmp_path / "out"
-    done = cli("report", "--data", str(data), "--out", str(out), "--figures", str(figs), "--engine", "builtin")
+    done = process("report", "--data", str(data), "--out", str(out), "--figures", str(figs), "--engine", "builtin")
     assert done.returncode == 0, done.stderr
     html = (out / "briefing.html").read_text(encoding="utf-8")
     assert SECRET not in html, "an include shortcode in data was expanded"
@@ -138,7 +139,7 @@ def test_every_data_string_is_isolated_so_it_cannot_reorder_its_neighbours():
 
 
 @pytest.mark.parametrize("path", ["../../../etc/passwd", "/etc/passwd", "sub/../../x.csv"])
-def test_a_resource_path_outside_the_data_folder_is_refused_unread(data, path):
+def test_a_resource_path_outside_the_data_folder_is_refused_unread(data, path, cli):
     set_descriptor(data, lambda d: d["resources"][0].update(path=path))
     done = cli("validate", "--data", str(data))
     assert done.returncode == 1 and "points outside the data folder" in done.stderr
@@ -193,7 +194,7 @@ def test_unterminated_quote_names_its_row(data):
 
 
 @pytest.mark.parametrize("text", ["[]", "{}", '{"resources": "x"}', '{"resources": [{"name": 1}]}', "{", "\xff"])
-def test_a_broken_descriptor_is_one_message_not_a_traceback(data, text):
+def test_a_broken_descriptor_is_one_message_not_a_traceback(data, text, cli):
     (data / "datapackage.json").write_text(text, encoding="utf-8", errors="surrogateescape")
     done = cli("validate", "--data", str(data))
     assert done.returncode == 1 and "Traceback" not in done.stderr and "datapackage.json:0:" in done.stderr
@@ -210,7 +211,7 @@ def test_a_symlinked_data_folder_still_finds_the_corpus(tmp_path, monkeypatch):
     assert analysis.data.Package.at(link).corpus == real.corpus
 
 
-def test_require_corpus_turns_a_missing_corpus_into_an_error(data, monkeypatch):
+def test_require_corpus_turns_a_missing_corpus_into_an_error(data, monkeypatch, cli):
     monkeypatch.delenv("ANALYSIS_CORPUS", raising=False)
     monkeypatch.delenv("ANALYSIS_REQUIRE_CORPUS", raising=False)
     done = cli("validate", "--data", str(data), "--require-corpus")  # the copy has no ../../shared/seeds
@@ -218,7 +219,7 @@ def test_require_corpus_turns_a_missing_corpus_into_an_error(data, monkeypatch):
     assert cli("validate", "--data", str(data)).returncode == 0
 
 
-def test_read_only_output_folder_fails_before_any_work(tmp_path):
+def test_read_only_output_folder_fails_before_any_work(tmp_path, cli):
     ro = tmp_path / "ro"
     ro.mkdir()
     ro.chmod(0o555)

@@ -162,10 +162,10 @@ def test_cli_valid():
     assert done.stdout.startswith("valid: 12 tables") and len(done.stdout.strip().splitlines()) == 1
 
 
-def test_cli_invalid_lists_file_row_field(data):
+def test_cli_invalid_lists_file_row_field(data, cli):
     edit(data / "attacks.csv", "A01,2019-12-27", "A01,2019-13-27")
     edit(data / "troop_levels.csv", ",5200,false,", ",-5200,false,")
-    done = run_cli("validate", "--data", str(data))
+    done = cli("validate", "--data", str(data))
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert any(line.startswith(f"attacks.csv:{line_of(data / 'attacks.csv', 'A01,')}: date: ") for line in lines)

@@ -1,0 +1,74 @@
+"""Fixtures every test module shares: the curated tables (read once per session, a fresh copy per
+test), figures closed after every test, and the command line run in this process (a second
+Python start costs about a second, most of a validation test)."""
+from __future__ import annotations
+
+import os
+import signal
+from dataclasses import dataclass
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="session")
+def _curated():
+    from analysis.data import load
+
+    return load()
+
+
+@pytest.fixture
+def curated(_curated):
+    """The curated tables, as `analysis.data.load()` gives them; each test may change its copy."""
+    return {name: table.copy() for name, table in _curated.items()}
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+@dataclass
+class Ran:
+    """What a command line run gave, shaped like subprocess.CompletedProcess."""
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(capsys, monkeypatch):
+    """Run `python -m analysis ARGS` in this process: exit code, stdout and stderr as a user sees
+    them.  The signal handlers and environment variables the command line sets are put back.
+    Builds that fork (figures) or tests of the process itself (signals, tracebacks) start a real
+    process instead."""
+    from analysis.__main__ import main
+
+    def run(*args: str, env: dict[str, str] | None = None) -> Ran:
+        if env is not None:
+            for name in set(os.environ) - set(env):
+                monkeypatch.delenv(name)
+            for name, value in env.items():
+                monkeypatch.setenv(name, value)
+        before = dict(os.environ)
+        handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
+        capsys.readouterr()
+        try:
+            code = main(list(args))
+        except SystemExit as stop:  # argparse and the signal handlers exit
+            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        finally:
+            for s, handler in handlers.items():
+                signal.signal(s, handler)
+            os.environ.clear()
+            os.environ.update(before)
+        out = capsys.readouterr()
+        return Ran(code, out.out, out.err)
+
+    return run
