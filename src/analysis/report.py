@@ -903,11 +903,21 @@ def _check_fonts() -> Path:
     return FONT_DIR
 
 
-def _run(cmd: list[str], cwd: Path) -> None:
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+def _start(cmd: list[str], cwd: Path) -> subprocess.Popen:
+    """Start a tool; `_finish` waits for it.  The two pandoc runs overlap this way (2 cores)."""
+    return subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _finish(proc: subprocess.Popen) -> None:
+    out, err = proc.communicate()
     if proc.returncode != 0:
-        msg = [m.strip() for m in (proc.stderr or proc.stdout).strip().splitlines() if m.strip()]
-        raise ReportError(f"{Path(cmd[0]).name} failed: {' '.join(msg[:2]) if msg else 'exit status ' + str(proc.returncode)}")
+        msg = [m.strip() for m in (err or out).strip().splitlines() if m.strip()]
+        raise ReportError(f"{Path(proc.args[0]).name} failed: "
+                          f"{' '.join(msg[:2]) if msg else 'exit status ' + str(proc.returncode)}")
+
+
+def _run(cmd: list[str], cwd: Path) -> None:
+    _finish(_start(cmd, cwd))
 
 
 def _metadata(stage: Path) -> dict:
@@ -957,25 +967,39 @@ def _builtin(stage: Path, outputs: dict[str, Path], timestamp: int) -> None:
     common = [pandoc, f"{DOCUMENT}.md", "--from=markdown", "--standalone", "--metadata-file=_meta.yml",
               f"--lua-filter={TEMPLATE_DIR / 'shortcodes.lua'}", f"--lua-filter={TEMPLATE_DIR / 'crossref.lua'}",
               f"--lua-filter={Path('_extensions', 'briefing', 'layout.lua')}", "--data-dir=_pandoc", "--resource-path=."]
-    if "html" in outputs:
-        css = ["_generated/fonts.css"] + [p.name for p in sorted(stage.glob("*.css"))]
-        _run(common + ["--to=html5", f"--template={TEMPLATE_DIR / 'briefing.html'}", "--embed-resources",
-                       "--toc", "--toc-depth=2", "--wrap=none", "--strip-comments"]
-             + [f"--css={c}" for c in css] + [f"--output={outputs['html']}"], stage)
-    if typst is not None:
-        typ = stage / f"{DOCUMENT}.typ"
-        _run(common + ["--to=typst", f"--template={TEMPLATE_DIR / 'briefing.typ'}", "--wrap=none",
-                       f"--output={typ}"], stage)
-        try:
-            import warnings
+    running = []
+    try:
+        if "html" in outputs:
+            css = ["_generated/fonts.css"] + [p.name for p in sorted(stage.glob("*.css"))]
+            running.append(_start(common + ["--to=html5", f"--template={TEMPLATE_DIR / 'briefing.html'}",
+                                            "--embed-resources", "--toc", "--toc-depth=2", "--wrap=none",
+                                            "--strip-comments"]
+                                  + [f"--css={c}" for c in css] + [f"--output={outputs['html']}"], stage))
+        if typst is not None:
+            typ = stage / f"{DOCUMENT}.typ"
+            _finish(_start(common + ["--to=typst", f"--template={TEMPLATE_DIR / 'briefing.typ'}", "--wrap=none",
+                                     f"--output={typ}"], stage))
+            _typst_compile(typst, typ, outputs["pdf"], stage, fonts, timestamp)  # while the HTML is written
+        while running:
+            _finish(running.pop())
+    finally:
+        for proc in running:  # a failure or a signal: stop what still runs
+            proc.kill()
+            proc.wait()
 
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                typst.compile(str(typ), output=str(outputs["pdf"]), root=str(stage), font_paths=[str(fonts)],
-                              ignore_system_fonts=True, timestamp=timestamp)
-        except Exception as err:  # typst.TypstError and friends
-            first = str(getattr(err, "message", err)).strip().splitlines()
-            raise ReportError(f"typst failed: {first[0] if first else err}") from None
+
+def _typst_compile(typst, typ: Path, pdf: Path, stage: Path, fonts: Path, timestamp: int) -> None:
+    """Compile the typst source to the PDF with the bundled fonts only (reproducible)."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            typst.compile(str(typ), output=str(pdf), root=str(stage), font_paths=[str(fonts)],
+                          ignore_system_fonts=True, timestamp=timestamp)
+    except Exception as err:  # typst.TypstError and friends
+        first = str(getattr(err, "message", err)).strip().splitlines()
+        raise ReportError(f"typst failed: {first[0] if first else err}") from None
 
 
 def _quarto(quarto: str, stage: Path, outputs: dict[str, Path], timestamp: int) -> None:
