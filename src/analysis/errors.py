@@ -4,7 +4,21 @@ The command line prints these as one plain message and exits non-zero; anything 
 """
 from __future__ import annotations
 
-__all__ = ["AnalysisError", "DataValidationError", "ReportError", "OutputError"]
+from dataclasses import dataclass
+
+__all__ = ["Problem", "AnalysisError", "DataValidationError", "ReportError", "OutputError"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One fault in the data: where (file, row, field) and what, printed as FILE:ROW: FIELD: MESSAGE."""
+    file: str
+    row: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row}: {self.field or '-'}: {self.message}"
 
 
 class AnalysisError(Exception):

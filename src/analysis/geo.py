@@ -42,7 +42,7 @@ AGREE_FRACTION = 0.15
 def _root(tables) -> Path:
     package = getattr(tables, "package", None)
     if package is None:
-        from .data import Package
+        from .package import Package
 
         package = Package.at()
     return Path(package.root)
@@ -228,7 +228,7 @@ def problems(tables) -> list:
     """Checks on places and areas that a Table Schema cannot make: see the module docstring."""
     from shapely.geometry import Point
 
-    from .validate import Problem
+    from .errors import Problem
 
     out: list = []
     pkg = getattr(tables, "package", None)

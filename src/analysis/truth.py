@@ -165,7 +165,7 @@ def _briefing(tables) -> Path | None:
 
 
 def _finding_problems(tables, qmd: str, descriptor: str) -> list:
-    from .validate import Problem
+    from .errors import Problem
 
     out = []
     cr = conflict_rows(tables)
@@ -285,8 +285,8 @@ def printed_problems(values: dict, tables) -> list[str]:
 def problems(tables) -> list:
     """Rows stronger or more precise than their source (see the module docstring)."""
     from . import bases as B
-    from .data import DESCRIPTOR
-    from .validate import Problem
+    from .package import DESCRIPTOR
+    from .errors import Problem
 
     p: list = []
     file = {name: tables.package.path(name).name for name in tables} if hasattr(tables, "package") else {n: n for n in tables}

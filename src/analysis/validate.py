@@ -11,13 +11,12 @@ import io
 import os
 import re
 import unicodedata
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import geo
 from . import truth
-from .data import DESCRIPTOR, Package, Tables, _typed
-from .errors import DataValidationError
+from .package import DESCRIPTOR, Package, Tables, typed
+from .errors import DataValidationError, Problem
 
 __all__ = ["Problem", "DataValidationError", "validate", "assume_valid", "fingerprint", "REQUIRE_CORPUS_ENV"]
 
@@ -30,18 +29,6 @@ def id_field(package: Package, table: str) -> str:
     """A table's id column: its primary key in the descriptor (the one place it is written)."""
     key = package.resources[table]["schema"].get("primaryKey")
     return key[0] if isinstance(key, list) else key
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    file: str
-    row: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.row}: {self.field or '-'}: {self.message}"
-
 
 
 
@@ -450,7 +437,7 @@ def _validate(data_dir=None, *, corpus: bool = True) -> list[Problem]:
             problems.append(Problem(DESCRIPTOR, 0, "", f"schema check failed: {type(err).__name__}: {err}"))
     if problems:
         return _first_per_place(problems)
-    tables = Tables({name: _typed(_read(package, name), package.fields(name)) for name in package.resources})
+    tables = Tables({name: typed(_read(package, name), package.fields(name)) for name in package.resources})
     tables.package = package
     return _first_per_place(_semantic(tables, corpus))
 
