@@ -26,7 +26,7 @@ ifneq ($(GIT_EPOCH),)
 export SOURCE_DATE_EPOCH ?= $(GIT_EPOCH)
 endif
 
-.PHONY: all help setup validate figures report test test-fast test-mpl310 clean distclean bench
+.PHONY: all help setup validate figures report test test-fast test-mpl310 lint clean distclean bench
 # The stages write their outputs atomically and keep the previous ones when they fail or are
 # stopped; make must not delete them either (it would on an error or a signal otherwise).
 .PRECIOUS: $(FIG_FILES) $(OUT)/briefing.pdf $(OUT)/briefing.html
@@ -69,6 +69,9 @@ test: $(SETUP) ## the whole test suite
 
 test-fast: $(SETUP) ## the core tests, without builds, fuzzing, browsers and OCR, on every core
 	$(PY) -m pytest -m "not slow" -q -n auto
+
+lint: $(SETUP) ## ruff, configured in pyproject.toml (tests/test_lint.py runs it too)
+	$(PY) -m ruff check .
 
 # The Arabic tests again under matplotlib 3.10, which needs reshaping (own venv: .venv-mpl310).
 test-mpl310: ## the Arabic tests again under matplotlib 3.10

@@ -1,7 +1,6 @@
 """analysis.attacks on small inline tables: order, counts, before/after a milestone, speed."""
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 import pytest

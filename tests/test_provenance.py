@@ -45,7 +45,7 @@ def test_article_hash(row):
 @needs_corpus
 def test_every_paragraph_with_a_number_is_curated():
     """A paragraph that states a number or date is cited by some row, so no such fact is left out."""
-    cited = {(s, int(p)) for frame in TABLES.values() if "needle" in frame for s, p in zip(frame.source_id, frame.paragraph)}
+    cited = {(s, int(p)) for frame in TABLES.values() if "needle" in frame for s, p in zip(frame.source_id, frame.paragraph, strict=True)}
     missing = [(s, i) for s in TABLES.sources.source_id for i, text in enumerate(paragraphs(s), 1)
                if re.search(r"\d", text) and (s, i) not in cited | NOT_FACTS]
     assert not missing

@@ -42,11 +42,11 @@ def test_series_sorted_steps_and_ends(tl):
     assert "T7" not in set(s["obs_id"])
     # on the same month, the coarser (month) point comes before the day-precise one
     assert list(us["obs_id"]) == ["T1", "T2", "T3", "T6", "T5", "T8"]
-    nxt = dict(zip(us["obs_id"], us["next_date"]))
+    nxt = dict(zip(us["obs_id"], us["next_date"], strict=True))
     assert nxt["T2"] == pd.Timestamp("2017-12-01")
     assert nxt["T6"] == pd.Timestamp("2021-12-09")
     assert pd.isna(nxt["T8"])  # last step is open
-    end = dict(zip(us["obs_id"], us["step_end"]))
+    end = dict(zip(us["obs_id"], us["step_end"], strict=True))
     assert end["T1"] == pd.Timestamp("2011-12-31")  # a bounded period ends at its own date_end
     assert end["T3"] == pd.Timestamp("2021-12-01")
     # groups are separate series

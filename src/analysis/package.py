@@ -25,7 +25,7 @@ class Package:
     root: Path
 
     @classmethod
-    def at(cls, data_dir: str | os.PathLike | None = None) -> "Package":
+    def at(cls, data_dir: str | os.PathLike | None = None) -> Package:
         return cls(Path(data_dir) if data_dir is not None else DATA_DIR)
 
     @cached_property

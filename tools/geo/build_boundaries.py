@@ -55,7 +55,7 @@ def build(package: Path) -> dict:
     iraq = sorted(iraq, key=lambda f: f["properties"]["adm1_code"])
     geoms = shapely.coverage_simplify([shape(f["geometry"]).buffer(0) for f in iraq], TOLERANCE)
     features = []
-    for f, g in zip(iraq, geoms):
+    for f, g in zip(iraq, geoms, strict=True):
         p = f["properties"]
         g = _round(g.buffer(0))
         features.append({"type": "Feature", "id": p["adm1_code"],
