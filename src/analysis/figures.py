@@ -118,6 +118,7 @@ TEXT: dict[str, dict[str, str]] = {
         "attacks_title": "الهجمات التي تذكرها المقالات على قواعد تستضيف قوات أميركية وقوات التحالف",
         "attacks_sub": "حجم العلامة بحسب عدد الإصابات؛ الخطوط المظللة سلاسل هجمات",
         "undated_series": "مرات عدة حتى {date}\n(التواريخ غير مذكورة)",
+        "undated_legend": "هجمات متكررة بلا تواريخ،\nحتى آخر موعد ممكن",
         "killed": "قتلى: {n}",
         "injured": "جرحى: {n}",
         "approx_suffix": " تقريباً",
@@ -163,6 +164,7 @@ TEXT: dict[str, dict[str, str]] = {
         "attacks_title": "Attacks the articles mention on bases hosting US and coalition forces",
         "attacks_sub": "Marker size by casualties; shaded bars are series of attacks",
         "undated_series": "Several times up to {date}\n(dates not given)",
+        "undated_legend": "Repeated attacks, no dates:\nup to the latest possible date",
         "killed": "killed: {n}",
         "injured": "injured: {n}",
         "approx_suffix": " (approx.)",
@@ -570,6 +572,26 @@ def _keep(text: str) -> str:
 
 def _milestone_ids(ids) -> list[str]:
     return [m for group in ids for m in ((group,) if isinstance(group, str) else group)]
+
+
+def line_pt(lang: str, fontsize: float = TEXT_PT) -> float:
+    """Height in points of one line of text at `fontsize` with `_ls(lang)`, as matplotlib
+    measures it (Noto Sans Arabic's line box is about 1.8 em): row layouts are computed in
+    these units, so a row of two lines gets the room two measured lines take."""
+    key = (lang, float(fontsize), arabic.native_shaping())
+    if key not in _LINE_PT:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        with arabic.style(lang):
+            fig = Figure(dpi=72)
+            FigureCanvasAgg(fig)
+            t = fig.text(0, 0, _t("قاعدة (2021)\nقاعدة" if lang == "ar" else "Base (2021)\nBase", lang),
+                         fontsize=fontsize, linespacing=_ls(lang))
+            _LINE_PT[key] = t.get_window_extent(fig.canvas.get_renderer()).height / 2
+    return _LINE_PT[key]
+
+
+_LINE_PT: dict = {}
 
 
 def _finish(ax, lang: str) -> None:
@@ -1049,24 +1071,15 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         x_left = _x(x0)
         undated = chron[~chron["dated"]].drop_duplicates(["lane", "color", "hi"])
         marks = [m for m in milestone_marks(tables, milestones, lang) if m]
-        lo_x, hi_x = ax.get_xlim()
-        pt_per_x = ax.figure.get_figwidth() * 72 * 0.6 / (hi_x - lo_x)  # the lanes take ~60% of the width
         stacked: dict = {}
-        for _, r in undated.iterrows():  # below the lane's dated events, the words after the bar
+        for _, r in undated.iterrows():  # below the lane's dated events; the legend says what they are
+            # (no words beside them: a date per bar ran into the next bar's words and the
+            # milestone lines; the bar's end on the time axis is the latest possible date)
             k = stacked[r["lane"]] = stacked.get(r["lane"], -1) + 1  # several in a lane: one under another
-            xe, yu, color = _x(r["hi"]), r["y"] - 0.3 - 0.3 * k, r["color"]
+            xe, yu, color = _x(r["hi"]), r["y"] - 0.3 - 0.2 * k, r["color"]
             ax.plot([x_left, xe], [yu, yu], color=color, linewidth=3, alpha=0.45,
                     linestyle=(0, (1, 1.2)), solid_capstyle="butt", zorder=2)
             ax.plot([xe], [yu], marker="|", color=color, markersize=8, markeredgewidth=1.5, zorder=3)
-            when = _date_text(r["hi"], "month" if r["hi"].is_month_end else "day", lang)
-            past = max([m["x1"] for m in marks if m["x0"] <= xe + 31] + [xe])  # clear of lines at the bar's end
-            words = _t(_copy("undated_series", lang, date=when), lang)
-            if past + (_text_width_pt(words, TEXT_PT, lang, weight="normal") + 8) / pt_per_x > hi_x:
-                pos = dict(xy=(xe, yu), xytext=(-6, -4), ha="right")  # no room after the bar: under its end
-            else:
-                pos = dict(xy=(past, yu), xytext=(5, 6), ha="left")
-            ax.annotate(words, textcoords="offset points", va="top", fontsize=TEXT_PT, color="#4a4a4a",
-                        linespacing=_ls(lang), multialignment=arabic.align(lang), zorder=4, **pos)
         dated = chron[chron["dated"]].copy()
         dated["xl"] = mdates.date2num(dated["lo"].to_numpy())
         dated["xr"] = mdates.date2num(dated["hi"].to_numpy()) + 1
@@ -1114,6 +1127,9 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         wh = [Line2D([], [], marker=WEAPON_MARKERS.get(w, "o"), color=INK, linestyle="none", markersize=5.5)
               for w in dict.fromkeys(used_weapons)]
         wl = [weapon_lbl.get(w, w) for w in dict.fromkeys(used_weapons)]
+        if len(undated):
+            wh.append(Line2D([], [], color=MUTED, linewidth=3, alpha=0.6, linestyle=(0, (1, 1.2))))
+            wl.append(_copy("undated_legend", lang))
         order = [p for p in pkg.field("attacks", "perpetrator_kind")["constraints"]["enum"] if p in used_perps]
         ph = [Patch(facecolor=PERPETRATOR_COLORS.get(p, MUTED)) for p in order]
         pl = [perp_lbl.get(p, p) for p in order]
@@ -1294,6 +1310,63 @@ def _drawable(tables, src_ids):
     return sup, dis
 
 
+ROW_GAP = 0.3  # lines of space between matrix rows
+
+
+def sources_geometry(tables, lang: str = "ar", min_sources: int = 2) -> dict:
+    """The sources matrix without drawing: rows (kind, label, key), their heights in measured
+    lines (`line_pt`), centres `y`, the value cells and the columns."""
+    src_ids = sorted(tables["sources"]["source_id"].astype("string"))
+    sup, dis = _drawable(tables, src_ids)
+    col = {s: i for i, s in enumerate(src_ids)}
+    if lang == "ar":  # first source on the right
+        col = {s: len(src_ids) - 1 - i for i, s in enumerate(src_ids)}
+    facts = sup[sup["table"] != "claims"]
+    nsrc = facts.groupby(["table", "record_id"], sort=False)["source_id"].nunique()
+    multi = nsrc[nsrc >= min_sources].index.tolist()
+    conflicts = dis.drop_duplicates("conflict_id")
+    rows = [("header", _copy("agree", lang), None)]
+    rows += [("fact", _fact_label(tables, t, r, lang), (t, r)) for t, r in multi]
+    rows += [("header", _copy("disagree", lang), None)]
+    rows += [("conflict", str(c[f"topic_{lang}"]), str(c["conflict_id"])) for _, c in conflicts.iterrows()]
+    n = len(rows)
+    width = 48 if lang == "ar" else 46  # narrow row labels leave the columns room
+    # one cell per (disputed point, source): several claims of one article on one point share it
+    cells = {}
+    for _, c in dis.iterrows():
+        cells.setdefault((str(c["conflict_id"]), str(c["source_id"])), [])
+        v = _claim_value(tables, c, lang)
+        if v not in cells[(str(c["conflict_id"]), str(c["source_id"]))]:
+            cells[(str(c["conflict_id"]), str(c["source_id"]))].append(v)
+    def _cell(values):
+        lines = textwrap.wrap(" / ".join(values), 12 if lang == "ar" else 10)
+        return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")  # cut short: say so
+
+    cells = {k: _cell(v) for k, v in cells.items()}
+    # row heights: a row whose label or a value takes two lines gets more room
+    heights = []
+    for kind, text, key in rows:
+        nlines = len(textwrap.wrap(_keep(text), width))
+        if kind == "conflict" and any("\n" in cells[(str(key), str(c))]
+                                      for c in dis[dis["conflict_id"] == key]["source_id"]):
+            nlines = max(nlines, 2.3)  # a two-line value box and its padding
+        heights.append(max(1.0, nlines) + ROW_GAP)  # in measured lines (line_pt) and a gap
+    tops = np.cumsum([0.0] + heights[:-1])
+    total = float(sum(heights))
+    y = {i: total - tops[i] - heights[i] / 2 for i in range(n)}
+    return {"src_ids": src_ids, "sup": sup, "dis": dis, "col": col, "facts": facts, "multi": multi,
+            "rows": rows, "n": n, "width": width, "cells": cells, "heights": heights, "total": total, "y": y}
+
+
+def sources_height(tables, lang: str = "ar") -> float:
+    """Inches the briefing's sources figure needs: its rows at their measured height, plus the
+    column heads, the subtitle, the legend and the source line."""
+    if tables["sources"].empty:
+        return FIGSIZE["sources"][1]
+    g = sources_geometry(tables, lang)
+    return g["total"] * line_pt(lang) / 72 + 2.2
+
+
 def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, source_line: bool = True,
                  title: bool = True, **kwargs):
     """Source agreement matrix: facts documented by at least `min_sources` sources, and every
@@ -1304,48 +1377,18 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
     tables = _tables(data, "plot_sources", ("sources", "conflicts", "claims", "citations", "bases", "base_events",
                                             "troop_levels", "attacks", "milestones"))
     with arabic.style(lang):
+        if ax is None and not tables["sources"].empty:  # own figure: as tall as its rows need
+            fig = plt.figure(figsize=(FIGSIZE["sources"][0], sources_height(tables, lang) + (0.6 if title else 0)),
+                             layout=_layout())
+            fig._analysis_owned = True
+            ax = fig.add_subplot()
         ax = _new_axes(ax, "sources", title)
         if tables["sources"].empty:
             return _empty(ax, lang, "sources_title")
-        src_ids = sorted(tables["sources"]["source_id"].astype("string"))
-        sup, dis = _drawable(tables, src_ids)
-        col = {s: i for i, s in enumerate(src_ids)}
-        if lang == "ar":  # first source on the right
-            col = {s: len(src_ids) - 1 - i for i, s in enumerate(src_ids)}
-        facts = sup[sup["table"] != "claims"]
-        nsrc = facts.groupby(["table", "record_id"], sort=False)["source_id"].nunique()
-        multi = nsrc[nsrc >= min_sources].index.tolist()
-        conflicts = dis.drop_duplicates("conflict_id")
-        rows = [("header", _copy("agree", lang), None)]
-        rows += [("fact", _fact_label(tables, t, r, lang), (t, r)) for t, r in multi]
-        rows += [("header", _copy("disagree", lang), None)]
-        rows += [("conflict", str(c[f"topic_{lang}"]), str(c["conflict_id"])) for _, c in conflicts.iterrows()]
-        n = len(rows)
-        width = 48 if lang == "ar" else 46  # narrow row labels leave the columns room
-        # one cell per (disputed point, source): several claims of one article on one point share it
-        cells = {}
-        for _, c in dis.iterrows():
-            cells.setdefault((str(c["conflict_id"]), str(c["source_id"])), [])
-            v = _claim_value(tables, c, lang)
-            if v not in cells[(str(c["conflict_id"]), str(c["source_id"]))]:
-                cells[(str(c["conflict_id"]), str(c["source_id"]))].append(v)
-        def _cell(values):
-            lines = textwrap.wrap(" / ".join(values), 12 if lang == "ar" else 10)
-            return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")  # cut short: say so
-
-        cells = {k: _cell(v) for k, v in cells.items()}
-        # row heights: a row whose label or a value takes two lines gets more room
-        heights = []
-        for kind, text, key in rows:
-            two = len(textwrap.wrap(_keep(text), width)) > 1
-            if kind == "conflict":
-                if any("\n" in cells[(str(key), str(c))] for c in dis[dis["conflict_id"] == key]["source_id"]):
-                    heights.append(2.3)  # a two-line value box
-                    continue
-            heights.append(1.9 if two else 1.0)  # two lines of 8 pt
-        tops = np.cumsum([0.0] + heights[:-1])
-        total = float(sum(heights))
-        y = {i: total - tops[i] - heights[i] / 2 for i in range(n)}
+        g = sources_geometry(tables, lang, min_sources)
+        src_ids, sup, dis, col, facts, multi = (g[k] for k in ("src_ids", "sup", "dis", "col", "facts", "multi"))
+        rows, n, width, cells, heights, total, y = (g[k] for k in ("rows", "n", "width", "cells", "heights",
+                                                                   "total", "y"))
         ax.set_xlim(-0.5, len(src_ids) - 0.5)
         ax.set_ylim(-0.1, total + 0.1)
         for i, (kind, _, key) in enumerate(rows):
@@ -1380,7 +1423,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         ax.set_yticks([y[i] for i in range(n)])
         # dates and Latin parentheticals are held together (no-break spaces): never split
         ax.set_yticklabels([_t("\n".join(textwrap.wrap(_keep(text), width)), lang) for _, text, _ in rows],
-                           linespacing=1.2)  # a date line in digits sits lower than Arabic: more room
+                           linespacing=_ls(lang))  # the unit row heights are measured in
         for tick, (kind, _, _) in zip(ax.get_yticklabels(), rows):
             tick.set_fontsize(TICK_PT if kind == "header" else TEXT_PT)
             if kind == "header":
@@ -1388,7 +1431,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
             tick.set_color(INK if kind != "fact" else "#333333")
         labels = _source_labels(tables, lang)
         ax.set_xticks([col[s] for s in src_ids])
-        ax.set_xticklabels([_t(labels[s], lang) for s in src_ids], fontsize=TEXT_PT, linespacing=1.2)
+        ax.set_xticklabels([_t(labels[s], lang) for s in src_ids], fontsize=TEXT_PT, linespacing=_ls(lang))
         ax.xaxis.tick_top()
         ax.tick_params(length=0, pad=3)
         for side in ax.spines:
@@ -1406,7 +1449,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         leg.set_zorder(5)
         lines = max(labels[s].count("\n") + 1 for s in src_ids)  # column labels on top
         _title(ax, _copy("sources_title", lang) if title else None, _copy("sources_sub", lang), lang,
-               above=lines * (15 if lang == "ar" else 11) + 4)
+               above=lines * line_pt(lang) + 4)
         if source_line:
             inferred = tables["sources"][(tables["sources"]["outlet_basis"].astype("string") == "inferred")
                                          | (tables["sources"]["date_basis"].astype("string") == "inferred")]
@@ -1475,7 +1518,7 @@ def _fig_timeline(tables, lang: str = "ar") -> Figure:
 
 
 def _fig_sources(tables, lang: str = "ar") -> Figure:
-    fig = plt.figure(figsize=FIGSIZE["sources"], layout=_layout())
+    fig = plt.figure(figsize=(FIGSIZE["sources"][0], sources_height(tables, lang)), layout=_layout())
     plot_sources(tables, ax=fig.add_subplot(), lang=lang, title=False)
     _flush_titles(fig, lang)
     return fig
