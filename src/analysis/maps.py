@@ -506,7 +506,7 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
                 mlon, mlat = a["lon"] + f * (b["lon"] - a["lon"]), a["lat"] + f * (b["lat"] - a["lat"])
                 if ins is None or not _inside({"lon": mlon, "lat": mlat}, INSET_EXTENT):
                     break
-            placer.place(ax, _t(c["line_label"], lang), mlon, mlat, radii=(3, 8, 14, 22, 32), fontsize=8.0,
+            placer.place(ax, _t(c["line_label"], lang), mlon, mlat, radii=(3, 8, 14, 22, 32, 44, 58), fontsize=8.0,
                          color=CHECK, fontweight="bold", leader_from=6, halo=FEDERAL_FILL)
         # area names: countries, then governorates (left out where no free place is found)
         view = _view_box(MAP_EXTENT)
