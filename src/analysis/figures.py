@@ -1509,12 +1509,17 @@ def _fig_attacks(tables, lang: str = "ar") -> Figure:
     return fig
 
 
-def _fig_timeline(tables, lang: str = "ar") -> Figure:
-    from .timeline import figure_height, plot_timeline  # timeline builds on this module's helpers
+def _fig_timeline(tables, lang: str = "ar", narrow: bool = False) -> Figure:
+    from .timeline import FIGSIZE as TL_SIZE, NARROW_WIDTH, figure_height, plot_timeline  # builds on this module
 
-    fig = plt.figure(figsize=(FIGSIZE["timeline"][0], figure_height(tables, lang)), layout=_layout())
-    plot_timeline(tables, ax=fig.add_subplot(), lang=lang, title=False)
+    width = NARROW_WIDTH if narrow else TL_SIZE[0]
+    fig = plt.figure(figsize=(width, figure_height(tables, lang, narrow=narrow)), layout=_layout())
+    plot_timeline(tables, ax=fig.add_subplot(), lang=lang, narrow=narrow, title=False)
     return fig
+
+
+def _fig_timeline_narrow(tables, lang: str = "ar") -> Figure:
+    return _fig_timeline(tables, lang, narrow=True)
 
 
 def _fig_sources(tables, lang: str = "ar") -> Figure:
@@ -1538,6 +1543,7 @@ FIGURES: dict[str, Callable[..., Figure]] = {
     "sources": _fig_sources,
     "map": _fig_map,
     "timeline": _fig_timeline,
+    "timeline-narrow": _fig_timeline_narrow,  # the phone variant (HTML <picture> below 48rem)
 }
 
 
