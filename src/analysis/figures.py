@@ -54,6 +54,10 @@ SUB_PT = 9.0
 #: Label of milestone reference lines (leading "_": never in a legend, nor written to SVG);
 #: tests check that no text is crossed by one.
 MILESTONE_GID = "_milestone"
+#: Vertical alignment of row labels: the box's centre on the row.  matplotlib's default for y
+#: tick labels ("center_baseline") sets Arabic glyphs about 2.7 pt below their row, as Noto
+#: Sans Arabic's line box reaches far above its letters (measured: tests/test_figures.py).
+LABEL_VA = "center"
 PNG_DPI = 200
 
 INK = "#222222"
@@ -955,7 +959,7 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
         ax.set_yticks(range(n))
         wrap = 200 if lang == "ar" else 40  # Latin runs wider
         ax.set_yticklabels([_t("\n".join(textwrap.wrap(text, wrap)), lang) for kind, text, _ in reversed(rows)],
-                           linespacing=_ls(lang))
+                           linespacing=_ls(lang), va=LABEL_VA)
         ax.tick_params(axis="y", length=0, pad=11)  # clear of the arrow of bases still held
         for tick, (kind, _, base) in zip(ax.get_yticklabels(), list(reversed(rows))):
             if kind == "province":
@@ -1059,7 +1063,7 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         ax.set_ylim(-1.1, len(lanes) + 1.0)  # headroom for milestone labels (two levels), room for undated notes
         ax.set_yticks([ypos[lane] for lane in lanes])
         ax.set_yticklabels([_t(str(names[lane]) if pd.notna(names[lane]) else lane.lstrip("~"), lang)
-                            for lane in lanes], fontsize=TEXT_PT)
+                            for lane in lanes], fontsize=TEXT_PT, va=LABEL_VA)
         ax.tick_params(axis="y", length=0)
         for lane in lanes:
             ax.axhline(ypos[lane], color=GRID, linewidth=0.6, zorder=0)
@@ -1410,9 +1414,8 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
                 for j, c in g.iterrows():
                     color = CLAIM_COLORS[0]
                     txt = cells[(str(key), str(c["source_id"]))]
-                    # Noto Sans Arabic's tall line box sits the glyphs high: nudge onto the row
                     ax.annotate(_t(txt, lang), xy=(col[str(c["source_id"])], y[i]),
-                                xytext=(0, -3.5 if lang == "ar" else 0), textcoords="offset points",
+                                xytext=(0, 0), textcoords="offset points",
                                 ha="center", va="center", fontsize=TEXT_PT,
                                 color="white", fontweight="bold", linespacing=_ls(lang),
                                 zorder=4, bbox=dict(boxstyle="round,pad=0.25", fc=color, ec="none"))
@@ -1423,7 +1426,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         ax.set_yticks([y[i] for i in range(n)])
         # dates and Latin parentheticals are held together (no-break spaces): never split
         ax.set_yticklabels([_t("\n".join(textwrap.wrap(_keep(text), width)), lang) for _, text, _ in rows],
-                           linespacing=_ls(lang))  # the unit row heights are measured in
+                           linespacing=_ls(lang), va=LABEL_VA)  # the unit row heights are measured in
         for tick, (kind, _, _) in zip(ax.get_yticklabels(), rows):
             tick.set_fontsize(TICK_PT if kind == "header" else TEXT_PT)
             if kind == "header":

@@ -235,7 +235,7 @@ def plot_timeline(data=None, *, ax=None, lang: str = "ar", kinds=None, narrow: b
                     ax.plot([r["x0"], r["x1"]], [y, y], color=COLOR, linewidth=0.8, zorder=3.5)
         ax.set_yticks([r["y"] for r in geo["rows"]])
         ax.set_yticklabels([_f._t(r["label"], lang) for r in geo["rows"]], linespacing=_f._ls(lang),
-                           multialignment=arabic.align(lang))
+                           multialignment=arabic.align(lang), va=_f.LABEL_VA)
         # labels flush with the figure's outer edge (the reading start), not ragged there: each
         # is anchored on its outer side, the widest one's width away from the axis
         widest = max([_f._text_width_pt(_f._t(r["label"], lang), _f.TEXT_PT, lang,
