@@ -299,3 +299,41 @@ def test_legends_outside_the_data_area_and_only_for_drawn_symbols(name, lang, ta
             else:
                 assert _face_drawn(ax, handle.get_facecolor()) or _face_drawn(ax, handle.get_edgecolor()), \
                     f"{name} [{lang}]: legend patch for {text.get_text()!r} is never drawn"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_users_2x2_grid_keeps_each_chart_to_its_panel(lang, tables):
+    """plot_* on a user's own grid (figsize (12, 9)): no chart's text (title, subtitle, legend,
+    source line) reaches into a neighbour's panel or overlaps a neighbour's text.  Titles and
+    source lines line up with the figure's edge only on a figure of one chart."""
+    fig = plt.figure(figsize=(12, 9), layout="constrained")
+    axs = fig.subplots(2, 2)
+    figures.plot_troops(tables, ax=axs[0, 0], lang=lang)
+    figures.plot_attacks_per_year(tables, ax=axs[0, 1], lang=lang)
+    figures.plot_bases(tables, ax=axs[1, 0], lang=lang)
+    figures.plot_sources(tables, ax=axs[1, 1], lang=lang)
+    texts, renderer = draw(fig)
+    owner = {id(t): ax for ax in axs.flat for t in ax.findobj(Text)}  # insets and legends included
+    assert all(id(t) in owner for t in texts)
+    boxes = [(t, text_box(t, renderer)) for t in texts]
+    found = []
+    for (a, ba), (b, bb) in itertools.combinations(boxes, 2):
+        if owner[id(a)] is owner[id(b)]:
+            continue
+        w = min(ba.x1, bb.x1) - max(ba.x0, bb.x0)
+        h = min(ba.y1, bb.y1) - max(ba.y0, bb.y0)
+        if w > TOL and h > TOL:
+            found.append(f"{describe(a)} overlaps {describe(b)} of another panel")
+    for t, bt in boxes:
+        for ax in axs.flat:
+            if ax is owner[id(t)]:
+                continue
+            w = min(bt.x1, ax.bbox.x1) - max(bt.x0, ax.bbox.x0)
+            h = min(bt.y1, ax.bbox.y1) - max(bt.y0, ax.bbox.y0)
+            if w > TOL and h > TOL:
+                found.append(f"{describe(t)} reaches into another panel")
+    if lang == "ar":  # (English at this size: see the note below)
+        found += [f"{c} is cut by the figure's edge" for c in cut_by_edge(fig, texts, renderer)]
+    assert not found, "\n".join(found)
+    # Known limit: in English the grid is too small for the sources matrix and the bases legend,
+    # constrained layout gives up ("axes sizes collapsed") and some titles run past the edge.

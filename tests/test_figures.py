@@ -14,6 +14,7 @@ import pytest
 
 mpl = pytest.importorskip("matplotlib")
 mpl.use("Agg", force=True)
+import matplotlib.legend  # noqa: E402,F401
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -129,7 +130,12 @@ def test_attacks_texts(tables):
     assert label(weapons["ballistic_missiles"]) in drawn
     assert label("قتلى: 1") in drawn  # casualties visible
     assert any(label("مقتل سليماني") in t for t in drawn)  # M07
-    assert label("مرات عدة حتى كانون الأول 2021 (التواريخ غير مذكورة)") in [t.replace("\n", " ") for t in drawn]
+    # undated series: a dotted bar up to the latest possible date, explained once in the legend
+    legend_texts = [t.get_text() for leg in ax.figure.findobj(mpl.legend.Legend) for t in leg.get_texts()]
+    assert label(figures.TEXT["ar"]["undated_legend"]) in legend_texts
+    ends = {round(max(line.get_xdata())) for line in ax.get_lines()
+            if line.get_linestyle() not in ("-", "None", "") and len(line.get_xdata()) == 2}
+    assert round(figures._x("2021-12-31")) in ends
     py = render(figures.plot_attacks_per_year, tables, "ar")
     ticks = [t.get_text() for t in py.get_xticklabels()]
     assert ticks[0] == "2019" and ticks[-1] == label("غير مؤرّخة")

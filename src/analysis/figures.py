@@ -285,6 +285,7 @@ def _new_axes(ax, name: str, title: bool = False):
         w, h = FIGSIZE[name]
         fig = plt.figure(figsize=(w, h + (0.6 if title else 0)), layout=_layout())
         fig._analysis_owned = True  # drawn by a plot_* function: it may line up the titles
+        fig._analysis_edges = True  # one chart: its texts line up with the figure's edges
         ax = fig.add_subplot()
     return ax
 
@@ -316,10 +317,13 @@ def _pin(ax, title, lang: str, edge: float = 0.1) -> None:
     from matplotlib.transforms import blended_transform_factory
 
     fig = ax.figure
+    title._analysis_pinned = True
+    ax._analysis_title = title
+    if not _sourceline.one_chart(ax):  # a user's grid: the Axes' own edge, clear of its neighbours
+        return
     title.set_transform(blended_transform_factory(fig.transSubfigure, ax.transAxes) + ax.titleOffsetTrans)
     x = edge / fig.get_figwidth()
     title.set_x(1 - x if lang == "ar" else x)
-    title._analysis_pinned = True
     ax._analysis_title = title
 
 
@@ -329,6 +333,10 @@ def _title(ax, title: str | None, subtitle: str | None, lang: str, *, above: flo
     title placement clears without leaving room for the subtitle.  `title=None` (the
     briefing, whose caption is the title): the subtitle alone heads the chart."""
     loc = "right" if lang == "ar" else "left"
+    if not _sourceline.one_chart(ax):  # a user's grid: layout engines let titles overflow
+        room = _panel_room_pt(ax)  # sideways; wrap to the panel
+        title = _wrap_to(title, room, lang, TITLE_PT, "bold") if title else title
+        subtitle = _wrap_to(subtitle, room, lang, SUB_PT, "normal") if subtitle else subtitle
     if title is None:
         if subtitle is None:
             return
@@ -346,9 +354,42 @@ def _title(ax, title: str | None, subtitle: str | None, lang: str, *, above: flo
                     color=MUTED, annotation_clip=False)
 
 
+def _panel_room_pt(ax) -> float:
+    """On a user's grid: points a title or source line may take from the Axes' edge, the
+    panel's width less the row labels the layout will put beside the Axes."""
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    lang = "ar" if any(arabic.has_arabic(t) for t in labels) else "en"
+    widest = max([_text_width_pt(t, TEXT_PT, lang, weight="normal") for t in labels] + [0]) if labels else 0
+    spec = ax.get_subplotspec()
+    if spec is not None:  # the panel's slot in the user's grid
+        slot = ax.figure.get_figwidth() * 72 * len(spec.colspan) / spec.get_gridspec().ncols
+    else:
+        slot = ax.get_position().width * ax.figure.get_figwidth() * 72 / 0.8
+    return max(120.0, (slot - widest) * 0.75)  # less the pads, an axis label, the layout's margins
+
+
+def _wrap_to(text: str, width_pt: float, lang: str, fontsize: float = TEXT_PT, weight: str = "normal") -> str:
+    """`text` with each of its lines wrapped at spaces to at most `width_pt`, as the font measures."""
+    out = []
+    with arabic.style(lang):  # the bundled fonts, registered for the measurement
+        for para in text.split("\n"):
+            cur = ""
+            for w in para.split(" "):
+                cand = f"{cur} {w}" if cur else w
+                if cur and _text_width_pt(_t(cand, lang), fontsize, lang, weight=weight) > width_pt:
+                    out.append(cur)
+                    cur = w
+                else:
+                    cur = cand
+            out.append(cur)
+    return "\n".join(out)
+
+
 def _legend(ax, handles, labels, lang: str, **kw):
     kw.setdefault("fontsize", TEXT_PT)
     kw.setdefault("frameon", False)
+    if not _sourceline.one_chart(ax) and kw.get("ncol", 1) > 2:  # a user's grid: a narrower panel
+        kw["ncol"] = 2
     if lang == "ar":
         ncol = kw.get("ncol", 1)
         if ncol > 1:  # read right to left: first column on the right (blank-padded grid)
@@ -382,6 +423,9 @@ def _under_edge(ax, lang: str, pts: float = 24, edge: float = 0.1) -> dict:
     from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
     fig = ax.figure
+    if not _sourceline.one_chart(ax):  # a user's grid: under the Axes' own edge
+        return {"loc": "upper right" if lang == "ar" else "upper left",
+                **_under(ax, 1.0 if lang == "ar" else 0.0, pts)}
     x = edge / fig.get_figwidth()
     return {"loc": "upper right" if lang == "ar" else "upper left",
             "bbox_to_anchor": (1 - x if lang == "ar" else x, 0.0),
@@ -607,7 +651,10 @@ def _finish(ax, lang: str) -> None:
 
 def _source_line(ax, tables, records, lang: str, note: str | None = None):
     """The chart's source line (analysis.sourceline): the articles behind `records`."""
-    return _sourceline.draw(ax, _sourceline.text(tables, records, lang, note=note), lang)
+    wrap = None
+    if not _sourceline.one_chart(ax):  # a user's grid: no wider than this panel
+        wrap = max(30, int(_sourceline.WRAP[lang] * _panel_room_pt(ax) / 72 / FIGSIZE["troops"][0]))
+    return _sourceline.draw(ax, _sourceline.text(tables, records, lang, note=note, wrap=wrap), lang)
 
 
 # --------------------------------------------------------------------------- troops
@@ -645,9 +692,10 @@ def _peak_inset(ax, s, off, lang: str) -> None:
     ins.spines["bottom"].set_color(MUTED)
     text = _copy("peak", lang, count=_num(r["count"]),
                  start=_date_text(start, "year", lang), end=_date_text(end, "year", lang))
-    x = 1.0 if lang == "ar" else 0.0
+    # from the inset's reading side; on a user's grid from its left edge, inside the panel
+    x, ha = (1.0, "right") if lang == "ar" and _sourceline.one_chart(ax) else (0.0, "left") if lang == "ar" else (0.0, "left")
     ins.annotate(_t(text, lang), xy=(x, 1.0), xycoords="axes fraction", xytext=(0, 3), textcoords="offset points",
-                 ha=arabic.align(lang), va="bottom", fontsize=TEXT_PT, color=INK, linespacing=_ls(lang),
+                 ha=ha, va="bottom", fontsize=TEXT_PT, color=INK, linespacing=_ls(lang),
                  multialignment=arabic.align(lang), annotation_clip=False)
 
 
@@ -1210,7 +1258,7 @@ def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", source_line: 
             hs.append(gap)
             ls_.append(_copy("gap", lang))
         _legend(ax, hs, ls_, lang, loc="upper right" if lang == "ar" else "upper left",
-                **_under(ax, 1.0 if lang == "ar" else 0.0), ncol=2)
+                **_under(ax, 1.0 if lang == "ar" else 0.0), ncol=2 if _sourceline.one_chart(ax) else 1)
         # a panel heading, not the figure's title: it stays when the caption is the title
         _pin(ax, ax.set_title(_t(_copy("per_year_title", lang), lang), loc="right" if lang == "ar" else "left",
                               fontsize=SUB_PT + 0.5, fontweight="bold", color=INK, pad=16), lang)  # clear of the top tick
@@ -1384,7 +1432,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         if ax is None and not tables["sources"].empty:  # own figure: as tall as its rows need
             fig = plt.figure(figsize=(FIGSIZE["sources"][0], sources_height(tables, lang) + (0.6 if title else 0)),
                              layout=_layout())
-            fig._analysis_owned = True
+            fig._analysis_owned = fig._analysis_edges = True
             ax = fig.add_subplot()
         ax = _new_axes(ax, "sources", title)
         if tables["sources"].empty:
@@ -1491,6 +1539,7 @@ def _flush_titles(fig: Figure, lang: str) -> None:
 
 def _fig_troops(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=FIGSIZE["troops"], layout=_layout())
+    fig._analysis_edges = True
     plot_troops(tables, ax=fig.add_subplot(), lang=lang, title=False)  # the caption is the title
     _flush_titles(fig, lang)
     return fig
@@ -1498,6 +1547,7 @@ def _fig_troops(tables, lang: str = "ar") -> Figure:
 
 def _fig_bases(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=FIGSIZE["bases"], layout=_layout())
+    fig._analysis_edges = True
     plot_bases(tables, ax=fig.add_subplot(), lang=lang, title=False)
     _flush_titles(fig, lang)
     return fig
@@ -1505,6 +1555,7 @@ def _fig_bases(tables, lang: str = "ar") -> Figure:
 
 def _fig_attacks(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=FIGSIZE["attacks"], layout=_layout())
+    fig._analysis_edges = True  # two panels of one chart, both the figure's full width
     top, bottom = fig.subplots(2, 1, height_ratios=[2.3, 1])
     plot_attacks(tables, ax=top, lang=lang, title=False, source_line=False)
     plot_attacks_per_year(tables, ax=bottom, lang=lang)  # its source line covers both panels
@@ -1517,6 +1568,7 @@ def _fig_timeline(tables, lang: str = "ar", narrow: bool = False) -> Figure:
 
     width = NARROW_WIDTH if narrow else TL_SIZE[0]
     fig = plt.figure(figsize=(width, figure_height(tables, lang, narrow=narrow)), layout=_layout())
+    fig._analysis_edges = True
     plot_timeline(tables, ax=fig.add_subplot(), lang=lang, narrow=narrow, title=False)
     return fig
 
@@ -1527,6 +1579,7 @@ def _fig_timeline_narrow(tables, lang: str = "ar") -> Figure:
 
 def _fig_sources(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=(FIGSIZE["sources"][0], sources_height(tables, lang)), layout=_layout())
+    fig._analysis_edges = True
     plot_sources(tables, ax=fig.add_subplot(), lang=lang, title=False)
     _flush_titles(fig, lang)
     return fig

@@ -208,7 +208,7 @@ def plot_timeline(data=None, *, ax=None, lang: str = "ar", kinds=None, narrow: b
 
             fig = plt.figure(figsize=(width, figure_height(tables, lang, narrow=narrow, kinds=kinds)
                                       + (0.6 if title else 0)), layout=_f._layout())
-            fig._analysis_owned = True
+            fig._analysis_owned = fig._analysis_edges = True
             ax = fig.add_subplot()
         _f._frame_axes(ax, lang, ygrid=False)
         _f._year_axis(ax, geo["x_start"], geo["x_end"], lang, step=2 if width >= 5.5 else 3)  # a narrow axis: every
@@ -273,10 +273,13 @@ def plot_timeline(data=None, *, ax=None, lang: str = "ar", kinds=None, narrow: b
             from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
             fig = ax.figure
-            x = 0.1 / fig.get_figwidth()
-            tr = blended_transform_factory(fig.transSubfigure, ax.transAxes) + ScaledTranslation(
-                0, 6 / 72, fig.dpi_scale_trans)
-            ax.text(1 - x if lang == "ar" else x, 1.0, _f._t("\n".join(geo["before"]), lang), transform=tr,
+            if _f._sourceline.one_chart(ax):  # from the figure's edge, as the title
+                x = 0.1 / fig.get_figwidth()
+                x, base = (1 - x if lang == "ar" else x), fig.transSubfigure
+            else:
+                x, base = (1.0 if lang == "ar" else 0.0), ax.transAxes
+            tr = blended_transform_factory(base, ax.transAxes) + ScaledTranslation(0, 6 / 72, fig.dpi_scale_trans)
+            ax.text(x, 1.0, _f._t("\n".join(geo["before"]), lang), transform=tr,
                     ha=arabic.align(lang), va="bottom", multialignment=arabic.align(lang), fontsize=_f.TEXT_PT,
                     color="#333333", linespacing=_f._ls(lang), clip_on=False)
             above = len(geo["before"]) * _f.line_pt(lang) + 6
@@ -286,7 +289,8 @@ def plot_timeline(data=None, *, ax=None, lang: str = "ar", kinds=None, narrow: b
         if source_line:
             note = t["shown"].format(n=geo["n_shown"], total=geo["n_all"]) if geo["n_shown"] < geo["n_all"] else None
             ids = [r["id"] for r in geo["rows"]] + geo["early_ids"]
-            wrap = int(_f._sourceline.WRAP[lang] * width / FIGSIZE[0])
+            room = width if _f._sourceline.one_chart(ax) else ax.get_position().width * width * 0.85
+            wrap = max(30, int(_f._sourceline.WRAP[lang] * room / FIGSIZE[0]))
             _f._sourceline.draw(ax, _f._sourceline.text(tables, {"milestones": ids}, lang, note=note, wrap=wrap),
                                 lang)
         _f._finish(ax, lang)
