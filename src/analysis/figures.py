@@ -1591,6 +1591,12 @@ def _fig_map(tables, lang: str = "ar") -> Figure:
     return map_figure(tables, lang=lang)
 
 
+def _fig_map_narrow(tables, lang: str = "ar") -> Figure:
+    from .maps import map_figure
+
+    return map_figure(tables, lang=lang, narrow=True)
+
+
 #: Figure name -> function(tables, lang="ar") -> Figure, as written by `write_all`.
 FIGURES: dict[str, Callable[..., Figure]] = {
     "troops": _fig_troops,
@@ -1599,7 +1605,9 @@ FIGURES: dict[str, Callable[..., Figure]] = {
     "sources": _fig_sources,
     "map": _fig_map,
     "timeline": _fig_timeline,
-    "timeline-narrow": _fig_timeline_narrow,  # the phone variant (HTML <picture> below 48rem)
+    # phone variants (4 in wide: 8 pt text >= 9 CSS px at 390 px), for the HTML's <picture>
+    "map-narrow": _fig_map_narrow,
+    "timeline-narrow": _fig_timeline_narrow,
 }
 
 
