@@ -337,3 +337,12 @@ def test_a_users_2x2_grid_keeps_each_chart_to_its_panel(lang, tables):
     assert not found, "\n".join(found)
     # Known limit: in English the grid is too small for the sources matrix and the bases legend,
     # constrained layout gives up ("axes sizes collapsed") and some titles run past the edge.
+
+
+@pytest.mark.parametrize("name", [n for n in figures.FIGURES if n.endswith("-narrow")])
+def test_phone_variants_keep_8pt_at_9_css_px_on_a_390px_screen(name, tables):
+    """A phone variant shown 358 CSS px wide (390 px less the page's margins) draws its 8 pt
+    text at least 9 CSS px high: it is at most 358 * 8 / 72 / 9 inches wide."""
+    fig = figures.FIGURES[name](tables, lang="ar")
+    px = figures.MIN_PT / 72 * 358 / fig.get_figwidth()
+    assert px >= 9, f"{name}: {px:.1f} px"
