@@ -233,3 +233,49 @@ def test_axe_finds_no_serious_violation(tmp_path_factory):
            for r in report["runs"] for v in r["violations"] if v["impact"] in ("serious", "critical")]
     assert not bad, bad
     assert "<th></th>" not in html.read_text(encoding="utf-8")
+
+
+FIGURE_PROBE = """(() => JSON.stringify([...document.images].map((i, n) => {
+  const r = i.getBoundingClientRect();
+  const src = i.currentSrc || i.src;
+  return {n, alt: i.alt.slice(0, 50), svg: src.startsWith('data:image/svg') || /\\.svg([?#]|$)/.test(src),
+          png: src.startsWith('data:image/png') || /\\.png([?#]|$)/.test(src),
+          natural: i.naturalWidth, shown: r.width, x: r.left, y: r.top + window.scrollY, h: r.height};
+})))()"""
+
+
+@pytest.mark.xfail(strict=False, reason="legible at 390 px needs the page to serve map-narrow/timeline-narrow "
+                   "(<picture>, owned by report.py) and narrow variants of troops, bases, attacks and sources")
+def test_every_figure_label_is_legible_at_390px(browser, tmp_path_factory):
+    """At 390 px the smallest chart text (figures.MIN_PT) is drawn at least 9 CSS px high on
+    every figure image the page shows (from the image's shown and natural width: SVG in
+    CSS px at 96 per inch, PNG at figures.PNG_DPI); each figure's screenshot is saved to
+    tests/artifacts/figure-<n>-390.png."""
+    from analysis import figures
+
+    html = build(tmp_path_factory)["html"]
+    b = browser
+    b.events.clear()
+    for domain in ("Page", "Runtime"):
+        b.call(f"{domain}.enable")
+    b.call("Emulation.setDeviceMetricsOverride", width=390, height=900, deviceScaleFactor=2, mobile=True)
+    b.call("Page.navigate", url=html.as_uri())
+    b.wait_for("Page.loadEventFired")
+    b.call("Runtime.evaluate", expression="document.fonts.ready.then(() => true)", awaitPromise=True)
+    imgs = json.loads(b.call("Runtime.evaluate", expression=FIGURE_PROBE, returnByValue=True)["result"]["value"])
+    ARTIFACTS.mkdir(exist_ok=True)
+    small = []
+    for im in imgs:
+        if not (im["svg"] or im["png"]) or not im["natural"]:
+            continue
+        per_inch = 96 if im["svg"] else figures.PNG_DPI
+        px = figures.MIN_PT / 72 * per_inch * im["shown"] / im["natural"]
+        shot = b.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
+                      clip={"x": im["x"], "y": im["y"], "width": max(im["shown"], 1), "height": max(im["h"], 1),
+                            "scale": 1})
+        (ARTIFACTS / f"figure-{im['n']}-390.png").write_bytes(base64.b64decode(shot["data"]))
+        if px < 9:
+            small.append(f"{im['alt']!r}: {px:.1f} px")
+    b.call("Emulation.clearDeviceMetricsOverride")
+    assert imgs
+    assert not small, small

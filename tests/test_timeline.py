@@ -30,13 +30,30 @@ def _num(s):
     return float(mdates.date2num(pd.Timestamp(s).to_pydatetime()))
 
 
+def _placeable(ms):
+    return ms[ms["date"].notna() | ms["date_end"].notna() | ms["date_latest"].notna()]
+
+
 def test_geometry_rows_follow_the_data(tables):
-    geo = timeline.timeline_geometry(tables, "ar")
-    ms = tables.milestones
-    assert len(geo["rows"]) == len(ms)
+    geo = timeline.timeline_geometry(tables, "ar", kinds="all")
+    ms = _placeable(tables.milestones)
+    start = pd.Timestamp(timeline.START)
+    # every milestone is drawn once: on the axis from START on, or in the list of earlier ones
+    assert len(geo["rows"]) + len(geo["early_ids"]) == len(ms)
+    before = " ".join(geo["before"])
+    for _, m in ms.iterrows():
+        end = m["date_end"] if pd.notna(m["date_end"]) else m["date"] if pd.notna(m["date"]) else m["date_latest"]
+        if pd.notna(m["date"]) and str(m["date_precision"]) == "year" and pd.isna(m["date_end"]):
+            end = pd.Timestamp(f"{m['date'].year}-12-31")
+        early = str(m["milestone_id"]) in geo["early_ids"]
+        assert early == (end < start), m["milestone_id"]
+        if early:
+            assert str(m["title_ar"]) in before
+    ms = ms[~ms["milestone_id"].astype(str).isin(geo["early_ids"])]
     ys = [r["y"] for r in geo["rows"]]
     assert ys == sorted(ys, reverse=True)  # earliest on top
-    assert [r["x0"] for r in geo["rows"]] == sorted(r["x0"] for r in geo["rows"])
+    keys = [r["x0"] if r["x0"] is not None else r["x1"] for r in geo["rows"]]  # undated: by its latest
+    assert keys == sorted(keys)
     by_id = {r["id"]: r for r in geo["rows"]}
     for _, m in ms.iterrows():
         r = by_id[str(m["milestone_id"])]
@@ -51,12 +68,34 @@ def test_geometry_rows_follow_the_data(tables):
         elif prec == "year":
             assert not r["point"] and r["x1"] == _num(f"{m['date'].year}-12-31") + 1
         elif pd.isna(m["date"]):  # undated: placed by its bounds, up to the latest it can be
-            assert r["x1"] >= _num(m["date_latest"]) and r["x0"] <= r["x1"]
+            assert r["x1"] >= _num(m["date_latest"]) and not r["point"]
             if pd.notna(m["date_earliest"]):
-                assert r["x0"] == _num(m["date_earliest"])
+                assert r["x0"] == _num(m["date_earliest"]) and r["style"] == "range"
+            else:  # only a latest date: a dotted bar up to it, no start claimed
+                assert r["style"] == "until" and r["x0"] is None
         undated = pd.isna(m["date"]) and pd.isna(m["date_end"])
         assert r["inferred"] == (str(m["date_basis"]) == "inferred" or undated)
         assert str(m["title_ar"]) in r["label"].replace("\n", " ")
+
+
+def test_statements_are_left_to_the_table_and_the_note_says_so(tables):
+    all_ = timeline.timeline_geometry(tables, "en", kinds="all")
+    events = timeline.timeline_geometry(tables, "en")
+    kinds = tables.milestones.set_index(tables.milestones["milestone_id"].astype(str))["kind"].astype(str)
+    shown = [r["id"] for r in events["rows"]] + events["early_ids"]
+    assert shown and not [i for i in shown if kinds[i] in timeline.STATEMENT_KINDS]
+    assert events["n_shown"] == len(shown) < all_["n_shown"] == events["n_all"]
+    ax = timeline.plot_timeline(tables, lang="en")
+    line = next(t.get_text() for t in ax.texts if t.get_gid() == figures._sourceline.GID).replace("\n", " ")
+    assert f"shows {len(shown)} of {events['n_all']} milestones" in line
+
+
+def test_the_main_axis_is_the_withdrawal_period(tables):
+    """Background years do not stretch the axis: it starts shortly before START."""
+    ax = timeline.plot_timeline(tables, lang="ar")
+    lo, hi = ax.get_xlim()
+    assert _num(timeline.START) - 120 < lo < _num(timeline.START)
+    assert ax.figure.get_figheight() < 11  # a page or less at column width
 
 
 def test_a_changed_date_moves_its_mark(tables):
@@ -78,7 +117,7 @@ def test_plot_draws_every_row_and_keeps_rcparams(tables, lang):
         ax.figure.canvas.draw()
     assert dict(mpl.rcParams) == before
     ticks = [t.get_text() for t in ax.get_yticklabels()]
-    assert len(ticks) == len(tables.milestones)
+    assert len(ticks) == len(timeline.timeline_geometry(tables, lang)["rows"]) > 10
     title = ax.get_title(loc="right" if lang == "ar" else "left")
     assert title == (label(timeline.TEXT["ar"]["title"]) if lang == "ar" else timeline.TEXT["en"]["title"])
     if lang == "en":

@@ -54,6 +54,10 @@ SUB_PT = 9.0
 #: Label of milestone reference lines (leading "_": never in a legend, nor written to SVG);
 #: tests check that no text is crossed by one.
 MILESTONE_GID = "_milestone"
+#: Vertical alignment of row labels: the box's centre on the row.  matplotlib's default for y
+#: tick labels ("center_baseline") sets Arabic glyphs about 2.7 pt below their row, as Noto
+#: Sans Arabic's line box reaches far above its letters (measured: tests/test_figures.py).
+LABEL_VA = "center"
 PNG_DPI = 200
 
 INK = "#222222"
@@ -118,6 +122,7 @@ TEXT: dict[str, dict[str, str]] = {
         "attacks_title": "الهجمات التي تذكرها المقالات على قواعد تستضيف قوات أميركية وقوات التحالف",
         "attacks_sub": "حجم العلامة بحسب عدد الإصابات؛ الخطوط المظللة سلاسل هجمات",
         "undated_series": "مرات عدة حتى {date}\n(التواريخ غير مذكورة)",
+        "undated_legend": "هجمات متكررة بلا تواريخ،\nحتى آخر موعد ممكن",
         "killed": "قتلى: {n}",
         "injured": "جرحى: {n}",
         "approx_suffix": " تقريباً",
@@ -163,6 +168,7 @@ TEXT: dict[str, dict[str, str]] = {
         "attacks_title": "Attacks the articles mention on bases hosting US and coalition forces",
         "attacks_sub": "Marker size by casualties; shaded bars are series of attacks",
         "undated_series": "Several times up to {date}\n(dates not given)",
+        "undated_legend": "Repeated attacks, no dates:\nup to the latest possible date",
         "killed": "killed: {n}",
         "injured": "injured: {n}",
         "approx_suffix": " (approx.)",
@@ -279,6 +285,7 @@ def _new_axes(ax, name: str, title: bool = False):
         w, h = FIGSIZE[name]
         fig = plt.figure(figsize=(w, h + (0.6 if title else 0)), layout=_layout())
         fig._analysis_owned = True  # drawn by a plot_* function: it may line up the titles
+        fig._analysis_edges = True  # one chart: its texts line up with the figure's edges
         ax = fig.add_subplot()
     return ax
 
@@ -310,10 +317,13 @@ def _pin(ax, title, lang: str, edge: float = 0.1) -> None:
     from matplotlib.transforms import blended_transform_factory
 
     fig = ax.figure
+    title._analysis_pinned = True
+    ax._analysis_title = title
+    if not _sourceline.one_chart(ax):  # a user's grid: the Axes' own edge, clear of its neighbours
+        return
     title.set_transform(blended_transform_factory(fig.transSubfigure, ax.transAxes) + ax.titleOffsetTrans)
     x = edge / fig.get_figwidth()
     title.set_x(1 - x if lang == "ar" else x)
-    title._analysis_pinned = True
     ax._analysis_title = title
 
 
@@ -323,6 +333,10 @@ def _title(ax, title: str | None, subtitle: str | None, lang: str, *, above: flo
     title placement clears without leaving room for the subtitle.  `title=None` (the
     briefing, whose caption is the title): the subtitle alone heads the chart."""
     loc = "right" if lang == "ar" else "left"
+    if not _sourceline.one_chart(ax):  # a user's grid: layout engines let titles overflow
+        room = _panel_room_pt(ax)  # sideways; wrap to the panel
+        title = _wrap_to(title, room, lang, TITLE_PT, "bold") if title else title
+        subtitle = _wrap_to(subtitle, room, lang, SUB_PT, "normal") if subtitle else subtitle
     if title is None:
         if subtitle is None:
             return
@@ -340,9 +354,42 @@ def _title(ax, title: str | None, subtitle: str | None, lang: str, *, above: flo
                     color=MUTED, annotation_clip=False)
 
 
+def _panel_room_pt(ax) -> float:
+    """On a user's grid: points a title or source line may take from the Axes' edge, the
+    panel's width less the row labels the layout will put beside the Axes."""
+    labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    lang = "ar" if any(arabic.has_arabic(t) for t in labels) else "en"
+    widest = max([_text_width_pt(t, TEXT_PT, lang, weight="normal") for t in labels] + [0]) if labels else 0
+    spec = ax.get_subplotspec()
+    if spec is not None:  # the panel's slot in the user's grid
+        slot = ax.figure.get_figwidth() * 72 * len(spec.colspan) / spec.get_gridspec().ncols
+    else:
+        slot = ax.get_position().width * ax.figure.get_figwidth() * 72 / 0.8
+    return max(120.0, (slot - widest) * 0.75)  # less the pads, an axis label, the layout's margins
+
+
+def _wrap_to(text: str, width_pt: float, lang: str, fontsize: float = TEXT_PT, weight: str = "normal") -> str:
+    """`text` with each of its lines wrapped at spaces to at most `width_pt`, as the font measures."""
+    out = []
+    with arabic.style(lang):  # the bundled fonts, registered for the measurement
+        for para in text.split("\n"):
+            cur = ""
+            for w in para.split(" "):
+                cand = f"{cur} {w}" if cur else w
+                if cur and _text_width_pt(_t(cand, lang), fontsize, lang, weight=weight) > width_pt:
+                    out.append(cur)
+                    cur = w
+                else:
+                    cur = cand
+            out.append(cur)
+    return "\n".join(out)
+
+
 def _legend(ax, handles, labels, lang: str, **kw):
     kw.setdefault("fontsize", TEXT_PT)
     kw.setdefault("frameon", False)
+    if not _sourceline.one_chart(ax) and kw.get("ncol", 1) > 2:  # a user's grid: a narrower panel
+        kw["ncol"] = 2
     if lang == "ar":
         ncol = kw.get("ncol", 1)
         if ncol > 1:  # read right to left: first column on the right (blank-padded grid)
@@ -376,6 +423,9 @@ def _under_edge(ax, lang: str, pts: float = 24, edge: float = 0.1) -> dict:
     from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
     fig = ax.figure
+    if not _sourceline.one_chart(ax):  # a user's grid: under the Axes' own edge
+        return {"loc": "upper right" if lang == "ar" else "upper left",
+                **_under(ax, 1.0 if lang == "ar" else 0.0, pts)}
     x = edge / fig.get_figwidth()
     return {"loc": "upper right" if lang == "ar" else "upper left",
             "bbox_to_anchor": (1 - x if lang == "ar" else x, 0.0),
@@ -572,6 +622,26 @@ def _milestone_ids(ids) -> list[str]:
     return [m for group in ids for m in ((group,) if isinstance(group, str) else group)]
 
 
+def line_pt(lang: str, fontsize: float = TEXT_PT) -> float:
+    """Height in points of one line of text at `fontsize` with `_ls(lang)`, as matplotlib
+    measures it (Noto Sans Arabic's line box is about 1.8 em): row layouts are computed in
+    these units, so a row of two lines gets the room two measured lines take."""
+    key = (lang, float(fontsize), arabic.native_shaping())
+    if key not in _LINE_PT:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        with arabic.style(lang):
+            fig = Figure(dpi=72)
+            FigureCanvasAgg(fig)
+            t = fig.text(0, 0, _t("قاعدة (2021)\nقاعدة" if lang == "ar" else "Base (2021)\nBase", lang),
+                         fontsize=fontsize, linespacing=_ls(lang))
+            _LINE_PT[key] = t.get_window_extent(fig.canvas.get_renderer()).height / 2
+    return _LINE_PT[key]
+
+
+_LINE_PT: dict = {}
+
+
 def _finish(ax, lang: str) -> None:
     """On a figure a plot_* function made itself, line the titles up with the outer tick
     labels (as the report's figures are); a caller's own figure is left alone."""
@@ -581,7 +651,10 @@ def _finish(ax, lang: str) -> None:
 
 def _source_line(ax, tables, records, lang: str, note: str | None = None):
     """The chart's source line (analysis.sourceline): the articles behind `records`."""
-    return _sourceline.draw(ax, _sourceline.text(tables, records, lang, note=note), lang)
+    wrap = None
+    if not _sourceline.one_chart(ax):  # a user's grid: no wider than this panel
+        wrap = max(30, int(_sourceline.WRAP[lang] * _panel_room_pt(ax) / 72 / FIGSIZE["troops"][0]))
+    return _sourceline.draw(ax, _sourceline.text(tables, records, lang, note=note, wrap=wrap), lang)
 
 
 # --------------------------------------------------------------------------- troops
@@ -619,9 +692,10 @@ def _peak_inset(ax, s, off, lang: str) -> None:
     ins.spines["bottom"].set_color(MUTED)
     text = _copy("peak", lang, count=_num(r["count"]),
                  start=_date_text(start, "year", lang), end=_date_text(end, "year", lang))
-    x = 1.0 if lang == "ar" else 0.0
+    # from the inset's reading side; on a user's grid from its left edge, inside the panel
+    x, ha = (1.0, "right") if lang == "ar" and _sourceline.one_chart(ax) else (0.0, "left") if lang == "ar" else (0.0, "left")
     ins.annotate(_t(text, lang), xy=(x, 1.0), xycoords="axes fraction", xytext=(0, 3), textcoords="offset points",
-                 ha=arabic.align(lang), va="bottom", fontsize=TEXT_PT, color=INK, linespacing=_ls(lang),
+                 ha=ha, va="bottom", fontsize=TEXT_PT, color=INK, linespacing=_ls(lang),
                  multialignment=arabic.align(lang), annotation_clip=False)
 
 
@@ -933,7 +1007,7 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
         ax.set_yticks(range(n))
         wrap = 200 if lang == "ar" else 40  # Latin runs wider
         ax.set_yticklabels([_t("\n".join(textwrap.wrap(text, wrap)), lang) for kind, text, _ in reversed(rows)],
-                           linespacing=_ls(lang))
+                           linespacing=_ls(lang), va=LABEL_VA)
         ax.tick_params(axis="y", length=0, pad=11)  # clear of the arrow of bases still held
         for tick, (kind, _, base) in zip(ax.get_yticklabels(), list(reversed(rows))):
             if kind == "province":
@@ -1037,7 +1111,7 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         ax.set_ylim(-1.1, len(lanes) + 1.0)  # headroom for milestone labels (two levels), room for undated notes
         ax.set_yticks([ypos[lane] for lane in lanes])
         ax.set_yticklabels([_t(str(names[lane]) if pd.notna(names[lane]) else lane.lstrip("~"), lang)
-                            for lane in lanes], fontsize=TEXT_PT)
+                            for lane in lanes], fontsize=TEXT_PT, va=LABEL_VA)
         ax.tick_params(axis="y", length=0)
         for lane in lanes:
             ax.axhline(ypos[lane], color=GRID, linewidth=0.6, zorder=0)
@@ -1049,24 +1123,15 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         x_left = _x(x0)
         undated = chron[~chron["dated"]].drop_duplicates(["lane", "color", "hi"])
         marks = [m for m in milestone_marks(tables, milestones, lang) if m]
-        lo_x, hi_x = ax.get_xlim()
-        pt_per_x = ax.figure.get_figwidth() * 72 * 0.6 / (hi_x - lo_x)  # the lanes take ~60% of the width
         stacked: dict = {}
-        for _, r in undated.iterrows():  # below the lane's dated events, the words after the bar
+        for _, r in undated.iterrows():  # below the lane's dated events; the legend says what they are
+            # (no words beside them: a date per bar ran into the next bar's words and the
+            # milestone lines; the bar's end on the time axis is the latest possible date)
             k = stacked[r["lane"]] = stacked.get(r["lane"], -1) + 1  # several in a lane: one under another
-            xe, yu, color = _x(r["hi"]), r["y"] - 0.3 - 0.3 * k, r["color"]
+            xe, yu, color = _x(r["hi"]), r["y"] - 0.3 - 0.2 * k, r["color"]
             ax.plot([x_left, xe], [yu, yu], color=color, linewidth=3, alpha=0.45,
                     linestyle=(0, (1, 1.2)), solid_capstyle="butt", zorder=2)
             ax.plot([xe], [yu], marker="|", color=color, markersize=8, markeredgewidth=1.5, zorder=3)
-            when = _date_text(r["hi"], "month" if r["hi"].is_month_end else "day", lang)
-            past = max([m["x1"] for m in marks if m["x0"] <= xe + 31] + [xe])  # clear of lines at the bar's end
-            words = _t(_copy("undated_series", lang, date=when), lang)
-            if past + (_text_width_pt(words, TEXT_PT, lang, weight="normal") + 8) / pt_per_x > hi_x:
-                pos = dict(xy=(xe, yu), xytext=(-6, -4), ha="right")  # no room after the bar: under its end
-            else:
-                pos = dict(xy=(past, yu), xytext=(5, 6), ha="left")
-            ax.annotate(words, textcoords="offset points", va="top", fontsize=TEXT_PT, color="#4a4a4a",
-                        linespacing=_ls(lang), multialignment=arabic.align(lang), zorder=4, **pos)
         dated = chron[chron["dated"]].copy()
         dated["xl"] = mdates.date2num(dated["lo"].to_numpy())
         dated["xr"] = mdates.date2num(dated["hi"].to_numpy()) + 1
@@ -1114,6 +1179,9 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         wh = [Line2D([], [], marker=WEAPON_MARKERS.get(w, "o"), color=INK, linestyle="none", markersize=5.5)
               for w in dict.fromkeys(used_weapons)]
         wl = [weapon_lbl.get(w, w) for w in dict.fromkeys(used_weapons)]
+        if len(undated):
+            wh.append(Line2D([], [], color=MUTED, linewidth=3, alpha=0.6, linestyle=(0, (1, 1.2))))
+            wl.append(_copy("undated_legend", lang))
         order = [p for p in pkg.field("attacks", "perpetrator_kind")["constraints"]["enum"] if p in used_perps]
         ph = [Patch(facecolor=PERPETRATOR_COLORS.get(p, MUTED)) for p in order]
         pl = [perp_lbl.get(p, p) for p in order]
@@ -1190,7 +1258,7 @@ def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", source_line: 
             hs.append(gap)
             ls_.append(_copy("gap", lang))
         _legend(ax, hs, ls_, lang, loc="upper right" if lang == "ar" else "upper left",
-                **_under(ax, 1.0 if lang == "ar" else 0.0), ncol=2)
+                **_under(ax, 1.0 if lang == "ar" else 0.0), ncol=2 if _sourceline.one_chart(ax) else 1)
         # a panel heading, not the figure's title: it stays when the caption is the title
         _pin(ax, ax.set_title(_t(_copy("per_year_title", lang), lang), loc="right" if lang == "ar" else "left",
                               fontsize=SUB_PT + 0.5, fontweight="bold", color=INK, pad=16), lang)  # clear of the top tick
@@ -1294,6 +1362,63 @@ def _drawable(tables, src_ids):
     return sup, dis
 
 
+ROW_GAP = 0.3  # lines of space between matrix rows
+
+
+def sources_geometry(tables, lang: str = "ar", min_sources: int = 2) -> dict:
+    """The sources matrix without drawing: rows (kind, label, key), their heights in measured
+    lines (`line_pt`), centres `y`, the value cells and the columns."""
+    src_ids = sorted(tables["sources"]["source_id"].astype("string"))
+    sup, dis = _drawable(tables, src_ids)
+    col = {s: i for i, s in enumerate(src_ids)}
+    if lang == "ar":  # first source on the right
+        col = {s: len(src_ids) - 1 - i for i, s in enumerate(src_ids)}
+    facts = sup[sup["table"] != "claims"]
+    nsrc = facts.groupby(["table", "record_id"], sort=False)["source_id"].nunique()
+    multi = nsrc[nsrc >= min_sources].index.tolist()
+    conflicts = dis.drop_duplicates("conflict_id")
+    rows = [("header", _copy("agree", lang), None)]
+    rows += [("fact", _fact_label(tables, t, r, lang), (t, r)) for t, r in multi]
+    rows += [("header", _copy("disagree", lang), None)]
+    rows += [("conflict", str(c[f"topic_{lang}"]), str(c["conflict_id"])) for _, c in conflicts.iterrows()]
+    n = len(rows)
+    width = 48 if lang == "ar" else 46  # narrow row labels leave the columns room
+    # one cell per (disputed point, source): several claims of one article on one point share it
+    cells = {}
+    for _, c in dis.iterrows():
+        cells.setdefault((str(c["conflict_id"]), str(c["source_id"])), [])
+        v = _claim_value(tables, c, lang)
+        if v not in cells[(str(c["conflict_id"]), str(c["source_id"]))]:
+            cells[(str(c["conflict_id"]), str(c["source_id"]))].append(v)
+    def _cell(values):
+        lines = textwrap.wrap(" / ".join(values), 12 if lang == "ar" else 10)
+        return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")  # cut short: say so
+
+    cells = {k: _cell(v) for k, v in cells.items()}
+    # row heights: a row whose label or a value takes two lines gets more room
+    heights = []
+    for kind, text, key in rows:
+        nlines = len(textwrap.wrap(_keep(text), width))
+        if kind == "conflict" and any("\n" in cells[(str(key), str(c))]
+                                      for c in dis[dis["conflict_id"] == key]["source_id"]):
+            nlines = max(nlines, 2.3)  # a two-line value box and its padding
+        heights.append(max(1.0, nlines) + ROW_GAP)  # in measured lines (line_pt) and a gap
+    tops = np.cumsum([0.0] + heights[:-1])
+    total = float(sum(heights))
+    y = {i: total - tops[i] - heights[i] / 2 for i in range(n)}
+    return {"src_ids": src_ids, "sup": sup, "dis": dis, "col": col, "facts": facts, "multi": multi,
+            "rows": rows, "n": n, "width": width, "cells": cells, "heights": heights, "total": total, "y": y}
+
+
+def sources_height(tables, lang: str = "ar") -> float:
+    """Inches the briefing's sources figure needs: its rows at their measured height, plus the
+    column heads, the subtitle, the legend and the source line."""
+    if tables["sources"].empty:
+        return FIGSIZE["sources"][1]
+    g = sources_geometry(tables, lang)
+    return g["total"] * line_pt(lang) / 72 + 2.2
+
+
 def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, source_line: bool = True,
                  title: bool = True, **kwargs):
     """Source agreement matrix: facts documented by at least `min_sources` sources, and every
@@ -1304,48 +1429,18 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
     tables = _tables(data, "plot_sources", ("sources", "conflicts", "claims", "citations", "bases", "base_events",
                                             "troop_levels", "attacks", "milestones"))
     with arabic.style(lang):
+        if ax is None and not tables["sources"].empty:  # own figure: as tall as its rows need
+            fig = plt.figure(figsize=(FIGSIZE["sources"][0], sources_height(tables, lang) + (0.6 if title else 0)),
+                             layout=_layout())
+            fig._analysis_owned = fig._analysis_edges = True
+            ax = fig.add_subplot()
         ax = _new_axes(ax, "sources", title)
         if tables["sources"].empty:
             return _empty(ax, lang, "sources_title")
-        src_ids = sorted(tables["sources"]["source_id"].astype("string"))
-        sup, dis = _drawable(tables, src_ids)
-        col = {s: i for i, s in enumerate(src_ids)}
-        if lang == "ar":  # first source on the right
-            col = {s: len(src_ids) - 1 - i for i, s in enumerate(src_ids)}
-        facts = sup[sup["table"] != "claims"]
-        nsrc = facts.groupby(["table", "record_id"], sort=False)["source_id"].nunique()
-        multi = nsrc[nsrc >= min_sources].index.tolist()
-        conflicts = dis.drop_duplicates("conflict_id")
-        rows = [("header", _copy("agree", lang), None)]
-        rows += [("fact", _fact_label(tables, t, r, lang), (t, r)) for t, r in multi]
-        rows += [("header", _copy("disagree", lang), None)]
-        rows += [("conflict", str(c[f"topic_{lang}"]), str(c["conflict_id"])) for _, c in conflicts.iterrows()]
-        n = len(rows)
-        width = 48 if lang == "ar" else 46  # narrow row labels leave the columns room
-        # one cell per (disputed point, source): several claims of one article on one point share it
-        cells = {}
-        for _, c in dis.iterrows():
-            cells.setdefault((str(c["conflict_id"]), str(c["source_id"])), [])
-            v = _claim_value(tables, c, lang)
-            if v not in cells[(str(c["conflict_id"]), str(c["source_id"]))]:
-                cells[(str(c["conflict_id"]), str(c["source_id"]))].append(v)
-        def _cell(values):
-            lines = textwrap.wrap(" / ".join(values), 12 if lang == "ar" else 10)
-            return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")  # cut short: say so
-
-        cells = {k: _cell(v) for k, v in cells.items()}
-        # row heights: a row whose label or a value takes two lines gets more room
-        heights = []
-        for kind, text, key in rows:
-            two = len(textwrap.wrap(_keep(text), width)) > 1
-            if kind == "conflict":
-                if any("\n" in cells[(str(key), str(c))] for c in dis[dis["conflict_id"] == key]["source_id"]):
-                    heights.append(2.3)  # a two-line value box
-                    continue
-            heights.append(1.9 if two else 1.0)  # two lines of 8 pt
-        tops = np.cumsum([0.0] + heights[:-1])
-        total = float(sum(heights))
-        y = {i: total - tops[i] - heights[i] / 2 for i in range(n)}
+        g = sources_geometry(tables, lang, min_sources)
+        src_ids, sup, dis, col, facts, multi = (g[k] for k in ("src_ids", "sup", "dis", "col", "facts", "multi"))
+        rows, n, width, cells, heights, total, y = (g[k] for k in ("rows", "n", "width", "cells", "heights",
+                                                                   "total", "y"))
         ax.set_xlim(-0.5, len(src_ids) - 0.5)
         ax.set_ylim(-0.1, total + 0.1)
         for i, (kind, _, key) in enumerate(rows):
@@ -1367,9 +1462,8 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
                 for j, c in g.iterrows():
                     color = CLAIM_COLORS[0]
                     txt = cells[(str(key), str(c["source_id"]))]
-                    # Noto Sans Arabic's tall line box sits the glyphs high: nudge onto the row
                     ax.annotate(_t(txt, lang), xy=(col[str(c["source_id"])], y[i]),
-                                xytext=(0, -3.5 if lang == "ar" else 0), textcoords="offset points",
+                                xytext=(0, 0), textcoords="offset points",
                                 ha="center", va="center", fontsize=TEXT_PT,
                                 color="white", fontweight="bold", linespacing=_ls(lang),
                                 zorder=4, bbox=dict(boxstyle="round,pad=0.25", fc=color, ec="none"))
@@ -1380,7 +1474,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         ax.set_yticks([y[i] for i in range(n)])
         # dates and Latin parentheticals are held together (no-break spaces): never split
         ax.set_yticklabels([_t("\n".join(textwrap.wrap(_keep(text), width)), lang) for _, text, _ in rows],
-                           linespacing=1.2)  # a date line in digits sits lower than Arabic: more room
+                           linespacing=_ls(lang), va=LABEL_VA)  # the unit row heights are measured in
         for tick, (kind, _, _) in zip(ax.get_yticklabels(), rows):
             tick.set_fontsize(TICK_PT if kind == "header" else TEXT_PT)
             if kind == "header":
@@ -1388,7 +1482,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
             tick.set_color(INK if kind != "fact" else "#333333")
         labels = _source_labels(tables, lang)
         ax.set_xticks([col[s] for s in src_ids])
-        ax.set_xticklabels([_t(labels[s], lang) for s in src_ids], fontsize=TEXT_PT, linespacing=1.2)
+        ax.set_xticklabels([_t(labels[s], lang) for s in src_ids], fontsize=TEXT_PT, linespacing=_ls(lang))
         ax.xaxis.tick_top()
         ax.tick_params(length=0, pad=3)
         for side in ax.spines:
@@ -1406,7 +1500,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         leg.set_zorder(5)
         lines = max(labels[s].count("\n") + 1 for s in src_ids)  # column labels on top
         _title(ax, _copy("sources_title", lang) if title else None, _copy("sources_sub", lang), lang,
-               above=lines * (15 if lang == "ar" else 11) + 4)
+               above=lines * line_pt(lang) + 4)
         if source_line:
             inferred = tables["sources"][(tables["sources"]["outlet_basis"].astype("string") == "inferred")
                                          | (tables["sources"]["date_basis"].astype("string") == "inferred")]
@@ -1445,6 +1539,7 @@ def _flush_titles(fig: Figure, lang: str) -> None:
 
 def _fig_troops(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=FIGSIZE["troops"], layout=_layout())
+    fig._analysis_edges = True
     plot_troops(tables, ax=fig.add_subplot(), lang=lang, title=False)  # the caption is the title
     _flush_titles(fig, lang)
     return fig
@@ -1452,6 +1547,7 @@ def _fig_troops(tables, lang: str = "ar") -> Figure:
 
 def _fig_bases(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=FIGSIZE["bases"], layout=_layout())
+    fig._analysis_edges = True
     plot_bases(tables, ax=fig.add_subplot(), lang=lang, title=False)
     _flush_titles(fig, lang)
     return fig
@@ -1459,6 +1555,7 @@ def _fig_bases(tables, lang: str = "ar") -> Figure:
 
 def _fig_attacks(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=FIGSIZE["attacks"], layout=_layout())
+    fig._analysis_edges = True  # two panels of one chart, both the figure's full width
     top, bottom = fig.subplots(2, 1, height_ratios=[2.3, 1])
     plot_attacks(tables, ax=top, lang=lang, title=False, source_line=False)
     plot_attacks_per_year(tables, ax=bottom, lang=lang)  # its source line covers both panels
@@ -1466,16 +1563,23 @@ def _fig_attacks(tables, lang: str = "ar") -> Figure:
     return fig
 
 
-def _fig_timeline(tables, lang: str = "ar") -> Figure:
-    from .timeline import figure_height, plot_timeline  # timeline builds on this module's helpers
+def _fig_timeline(tables, lang: str = "ar", narrow: bool = False) -> Figure:
+    from .timeline import FIGSIZE as TL_SIZE, NARROW_WIDTH, figure_height, plot_timeline  # builds on this module
 
-    fig = plt.figure(figsize=(FIGSIZE["timeline"][0], figure_height(tables, lang)), layout=_layout())
-    plot_timeline(tables, ax=fig.add_subplot(), lang=lang, title=False)
+    width = NARROW_WIDTH if narrow else TL_SIZE[0]
+    fig = plt.figure(figsize=(width, figure_height(tables, lang, narrow=narrow)), layout=_layout())
+    fig._analysis_edges = True
+    plot_timeline(tables, ax=fig.add_subplot(), lang=lang, narrow=narrow, title=False)
     return fig
 
 
+def _fig_timeline_narrow(tables, lang: str = "ar") -> Figure:
+    return _fig_timeline(tables, lang, narrow=True)
+
+
 def _fig_sources(tables, lang: str = "ar") -> Figure:
-    fig = plt.figure(figsize=FIGSIZE["sources"], layout=_layout())
+    fig = plt.figure(figsize=(FIGSIZE["sources"][0], sources_height(tables, lang)), layout=_layout())
+    fig._analysis_edges = True
     plot_sources(tables, ax=fig.add_subplot(), lang=lang, title=False)
     _flush_titles(fig, lang)
     return fig
@@ -1487,6 +1591,12 @@ def _fig_map(tables, lang: str = "ar") -> Figure:
     return map_figure(tables, lang=lang)
 
 
+def _fig_map_narrow(tables, lang: str = "ar") -> Figure:
+    from .maps import map_figure
+
+    return map_figure(tables, lang=lang, narrow=True)
+
+
 #: Figure name -> function(tables, lang="ar") -> Figure, as written by `write_all`.
 FIGURES: dict[str, Callable[..., Figure]] = {
     "troops": _fig_troops,
@@ -1495,6 +1605,9 @@ FIGURES: dict[str, Callable[..., Figure]] = {
     "sources": _fig_sources,
     "map": _fig_map,
     "timeline": _fig_timeline,
+    # phone variants (4 in wide: 8 pt text >= 9 CSS px at 390 px), for the HTML's <picture>
+    "map-narrow": _fig_map_narrow,
+    "timeline-narrow": _fig_timeline_narrow,
 }
 
 

@@ -24,7 +24,7 @@ from matplotlib.path import Path as MPath
 
 from . import arabic, bases as _bases, geo
 from . import sourceline as _sourceline
-from .figures import INK, MUTED, _check_lang, _ls, _package, _t, _tables, _title
+from .figures import INK, MUTED, SUB_PT, _check_lang, _ls, _package, _t, _tables, _title, _wrap_to
 
 __all__ = ["plot_bases_map", "map_layers", "map_figure", "new_map_axes", "STATE_SYMBOLS", "MAP_EXTENT",
            "INSET_EXTENT", "TEXT"]
@@ -377,19 +377,26 @@ class _Placer:
 # --------------------------------------------------------------------------- the map
 
 
-def _map_height_in() -> float:
+def _map_height_in(width: float = MAP_INCHES[2]) -> float:
     lon0, lon1, lat0, lat1 = MAP_EXTENT
     aspect = 1 / math.cos(math.radians((lat0 + lat1) / 2))
-    return MAP_INCHES[2] * (lat1 - lat0) * aspect / (lon1 - lon0)
+    return width * (lat1 - lat0) * aspect / (lon1 - lon0)
 
 
-def new_map_axes(height: float = 11.0):
-    """A figure FIG_WIDTH wide and `height` tall with an Axes of the map's own aspect at
-    MAP_INCHES (so drawing does not shrink it); `fit_height` trims the height afterwards."""
-    fig = plt.figure(figsize=(FIG_WIDTH, height))
-    left, top, width = MAP_INCHES
-    h = _map_height_in()
-    return fig.add_axes((left / FIG_WIDTH, 1 - (top + h) / height, width / FIG_WIDTH, h / height))
+#: Width in inches of the phone variant (`map_figure(narrow=True)`, written as map-narrow): its
+#: 8 pt labels stay >= 9 CSS px when the image is shown 358 px wide (a 390 px phone).
+NARROW_WIDTH = 4.0
+
+
+def new_map_axes(height: float = 11.0, width: float = FIG_WIDTH):
+    """A figure `width` wide and `height` tall with an Axes of the map's own aspect at
+    MAP_INCHES (scaled to `width`; so drawing does not shrink it); `fit_height` trims the
+    height afterwards."""
+    fig = plt.figure(figsize=(width, height))
+    left, top, map_w = MAP_INCHES
+    map_w = width - (FIG_WIDTH - map_w)
+    h = _map_height_in(map_w)
+    return fig.add_axes((left / width, 1 - (top + h) / height, map_w / width, h / height))
 
 
 def fit_height(fig, ax, pad: float = 0.08) -> None:
@@ -408,9 +415,10 @@ def fit_height(fig, ax, pad: float = 0.08) -> None:
     ax.set_position((pos.x0, 1 - (top_in + pos.height * h) / new_h, pos.width, pos.height * h / new_h))
 
 
-def map_figure(tables, lang: str = "ar"):
-    """The report's map figure: `plot_bases_map` on `new_map_axes`, height fitted."""
-    ax = new_map_axes()
+def map_figure(tables, lang: str = "ar", narrow: bool = False):
+    """The report's map figure: `plot_bases_map` on `new_map_axes`, height fitted; `narrow`:
+    the phone variant, NARROW_WIDTH wide (the same map, its labels placed for that size)."""
+    ax = new_map_axes(width=NARROW_WIDTH if narrow else FIG_WIDTH)
     plot_bases_map(tables, ax=ax, lang=lang, title=False)  # the caption is the title
     fit_height(ax.figure, ax)
     return ax.figure
@@ -433,6 +441,9 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
         if ax is None:
             ax = new_map_axes()
         fig = ax.figure
+        # a narrow map (the phone variant) gets a larger close-up: its labels keep their 8 pt
+        narrow = fig.get_figwidth() < 0.85 * FIG_WIDTH
+        inset_box = (0.0, 0.0, 0.52, 0.45) if narrow else INSET_BOX
         _frame(ax, MAP_EXTENT)
         _draw_areas(ax, layers)
         # distance checks: lines between the cited coordinates
@@ -443,7 +454,7 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
                     linestyle=(0, (4, 2)), zorder=5, solid_capstyle="round")
         ins = None
         if inset:
-            ins = ax.inset_axes(INSET_BOX, zorder=8)
+            ins = ax.inset_axes(inset_box, zorder=8)
             _frame(ins, INSET_EXTENT)
             _draw_areas(ins, layers)
             x0, x1, y0, y1 = INSET_EXTENT
@@ -456,7 +467,9 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
         drawn_in = _draw_points(ins, layers, INSET_EXTENT, scale=1.15) if ins is not None else []
         # legend and the text under the map, before labels (their boxes are obstacles)
         _legend_and_notes(ax, layers, lang, source_line)
-        _title(ax, T["title"] if title else None, T["sub"].format(names=T["sep"].join(layers["still"]) or "—"), lang)
+        sub = _wrap_to(T["sub"].format(names=T["sep"].join(layers["still"]) or "—"),
+                       (fig.get_figwidth() - 0.25) * 72, lang, SUB_PT)  # within the figure, however narrow
+        _title(ax, T["title"] if title else None, sub, lang)
         # labels: measured against everything placed so far, once the Axes have their final boxes
         fig.draw_without_rendering()
         placer = _Placer(fig)
@@ -506,7 +519,9 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
                 mlon, mlat = a["lon"] + f * (b["lon"] - a["lon"]), a["lat"] + f * (b["lat"] - a["lat"])
                 if ins is None or not _inside({"lon": mlon, "lat": mlat}, INSET_EXTENT):
                     break
-            placer.place(ax, _t(c["line_label"], lang), mlon, mlat, radii=(3, 8, 14, 22, 32), fontsize=8.0,
+            # (the phone variant leaves a distance label out where none fits: the notes give it)
+            placer.place(ax, _t(c["line_label"], lang), mlon, mlat, radii=(3, 8, 14, 22, 32, 44, 58),
+                         required=not narrow, fontsize=8.0,
                          color=CHECK, fontweight="bold", leader_from=6, halo=FEDERAL_FILL)
         # area names: countries, then governorates (left out where no free place is found)
         view = _view_box(MAP_EXTENT)
@@ -517,7 +532,7 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
             if geom.is_empty or a[f"name_{lang}"] in shown_main:  # a city's name is not repeated for its governorate
                 continue
             if ins is not None:
-                geom = geom.difference(_view_box(_inset_lonlat(INSET_BOX)))
+                geom = geom.difference(_view_box(_inset_lonlat(inset_box)))
                 if geom.is_empty:
                     continue
             pt = geom.representative_point()
@@ -616,15 +631,17 @@ def _legend_and_notes(ax, layers, lang: str, source_line: bool) -> None:
     labels.append(T["kurdistan"])
     handles.append(Line2D([], [], color=CHECK, lw=1.1, linestyle=(0, (4, 2))))
     labels.append(_check_handle_label(lang))
-    kw = dict(fontsize=8.0, frameon=False, ncol=2, columnspacing=1.0, handlelength=1.6, handletextpad=0.6,
+    scale = ax.figure.get_figwidth() / FIG_WIDTH  # the notes wrap to the figure's width
+    kw = dict(fontsize=8.0, frameon=False, ncol=2 if scale > 0.85 else 1, columnspacing=1.0, handlelength=1.6, handletextpad=0.6,
               loc="upper center", bbox_to_anchor=(0.5, -0.005), borderaxespad=0.2)
-    if lang == "ar":
+    if lang == "ar" and kw["ncol"] == 2:
         rows = -(-len(handles) // 2)
         pad = rows * 2 - len(handles)
         handles += [Line2D([], [], alpha=0)] * pad
         labels += [""] * pad
         order = [i for col in (1, 0) for i in range(col * rows, (col + 1) * rows)]
         handles, labels = [handles[i] for i in order], [labels[i] for i in order]
+    if lang == "ar":
         kw.update(markerfirst=False, alignment="right", handletextpad=1.1)
     leg = ax.legend(handles, [_t(s, lang) for s in labels], **kw)
     for t in leg.get_texts():
@@ -635,7 +652,7 @@ def _legend_and_notes(ax, layers, lang: str, source_line: bool) -> None:
         notes.append(T["unplaced"].format(names=T["sep"].join(layers["unplaced"])))
     import textwrap
 
-    width = 80 if lang == "ar" else 84  # at 8 pt (the least any chart text may be)
+    width = int((80 if lang == "ar" else 84) * min(scale, 1.0))  # at 8 pt (the least any chart text may be)
     body = "\n".join("\n".join(textwrap.wrap(s, width, subsequent_indent="  ")) for s in lines)
     small = "\n".join("\n".join(textwrap.wrap(s, width)) for s in notes)
     x = 1.0 if lang == "ar" else 0.0

@@ -114,6 +114,18 @@ def _below(ax, me):
     return bbox
 
 
+def one_chart(ax) -> bool:
+    """Is `ax` the one chart of its figure (a figure a plot_* function or the briefing made,
+    marked `_analysis_edges`, or a user's figure of one Axes)?  Then titles, legends and the
+    source line line up with the figure's edge; on a user's grid, with the Axes' own edge, so
+    they never reach into a neighbouring panel."""
+    fig = ax.figure
+    flag = getattr(fig, "_analysis_edges", None)
+    if flag is not None:
+        return bool(flag)
+    return len(fig.axes) == 1
+
+
 def draw(ax, line: str, lang: str = "ar", *, fontsize: float = FONTSIZE, pad: float = 6,
          edge: float = 0.1, **kwargs):
     """Write `line` under everything else `ax` draws, `edge` inches from the figure's side on
@@ -122,10 +134,13 @@ def draw(ax, line: str, lang: str = "ar", *, fontsize: float = FONTSIZE, pad: fl
     Its x is fixed to the figure, not to the Axes: a line wider than the Axes then needs no
     wider margin, so a layout engine does not shrink the Axes to make room for it."""
     fig = ax.figure
-    x = edge / fig.get_figwidth()
-    x = 1 - x if lang == "ar" else x
+    if one_chart(ax):
+        x = edge / fig.get_figwidth()
+        x, xcoords = (1 - x if lang == "ar" else x), "figure fraction"
+    else:
+        x, xcoords = (1.0 if lang == "ar" else 0.0), "axes fraction"
     ann = ax.annotate(arabic.label(line) if lang == "ar" else line, xy=(x, 0.0),
-                      xycoords=("figure fraction", "axes fraction"),
+                      xycoords=(xcoords, "axes fraction"),
                       xytext=(0, -pad), textcoords="offset points", ha=arabic.align(lang), va="top",
                       fontsize=fontsize, color=kwargs.pop("color", "#595959"), annotation_clip=False,
                       multialignment=arabic.align(lang),

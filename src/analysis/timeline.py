@@ -1,18 +1,23 @@
-"""The milestones as a timeline: one row per milestone, on the time axis the other charts use.
+"""The milestones as a timeline: one row per milestone of the withdrawal period, on the time
+axis the other charts use (year ticks, dates written by `arabic.format_date`).
 
-Why: thirty milestones from 2003 to 2026 read better as a picture than as a table, but most of
-them fall in 2020-2021.  The axis is therefore linear in two stretches: the years before the
-break (`BREAK`, 1 January 2020) are compressed `SQUEEZE` times, shaded and labelled as such,
-so the dense years keep room.  A date known to the day is a point; a date known only to the
-month or the year (or given as a period) is drawn as the range it stands for, never as a point
-that would claim more precision than the source gives.  Inferred dates are hollow.
+Why this shape: the briefing is about the withdrawal from the 2020 parliament vote on, but the
+sources also date background events back to 1980.  Stretching the axis to 1980 squeezed the
+years that matter into a sliver, so the axis starts at `START` and the earlier milestones are
+listed compactly above the chart («قبل 2020»), each with its date in words.  The chart shows
+the events (`EVENT_KINDS`: votes, agreements, withdrawals...) and leaves the statements about
+them (kinds in `STATEMENT_KINDS`) to the milestones table, so it fits on a page; a note under
+the chart says how many it shows of how many, and `kinds="all"` draws every one.
 
-`timeline_geometry()` computes rows, marks and labels (no drawing); `plot_timeline()` draws
+Precision: a date known to the day is a point; a month or a year (or a stated period) is drawn
+as the whole range it stands for, never as a point; an inferred date is hollow; an undated
+milestone with only a latest possible date is a dotted bar up to that date (as the attacks
+chart draws undated series), one with both bounds a hollow bar between them.
+
+`timeline_geometry()` computes rows, marks and words (no drawing); `plot_timeline()` draws
 them in the seaborn-like shape of the other `plot_*` functions.
 """
 from __future__ import annotations
-
-import textwrap
 
 import numpy as np
 import pandas as pd
@@ -21,187 +26,272 @@ from . import arabic
 from . import attacks as _attacks
 from . import figures as _f
 
-__all__ = ["plot_timeline", "timeline_geometry", "BREAK", "SQUEEZE", "FIGSIZE"]
+__all__ = ["plot_timeline", "timeline_geometry", "figure_height", "START", "FIGSIZE", "NARROW_WIDTH",
+           "STATEMENT_KINDS"]
 
-BREAK = "2020-01-01"
-SQUEEZE = 5.0
-FIGSIZE = (6.3, 9.4)
+#: The main axis starts here; earlier milestones are listed above the chart.
+START = "2020-01-01"
+FIGSIZE = (6.3, 8.0)
+#: Width in inches of the phone variant (`narrow=True`): 8 pt text stays >= 9 CSS px at 390 px.
+NARROW_WIDTH = 4.0
+#: Milestone kinds that are statements about events rather than events: in the table, not the chart.
+STATEMENT_KINDS = ("announcement", "cooperation", "confirmation", "security")
 KEY = tuple(_f.MILESTONE_SHORT)  # milestones marked on the other charts: bold here
+ROW_GAP = 0.2  # lines between rows
+LABEL_SHARE = 0.68  # of the figure's width, for the row labels (0.56 on the narrow variant)
+
+
+def _share(width: float) -> float:
+    return LABEL_SHARE if width >= 5.5 else 0.56
 
 TEXT = {
     "ar": {
         "title": "محطات الانسحاب كما تؤرخها المصادر",
-        "sub": "{n} محطة من {first} إلى {last}؛ ما قبل 2020 بمقياس مضغوط",
+        "sub": "{n} محطة من {first} إلى {last}",
+        "before": "قبل {year}:",
         "day": "تاريخ باليوم",
-        "range": "بالشهر أو السنة فقط: المدى كله",
-        "inferred": "مستنتج من سياق المقال (علامة مفرغة)",
-        "squeezed": "مقياس مضغوط",
+        "range": "بالشهر أو السنة: المدى كله",
+        "inferred": "تاريخ مستنتج (مفرغ)",
+        "undated": "بلا تاريخ: حتى آخر موعد ممكن",
+        "shown": "يعرض الرسم {n} من {total} محطة، الوقائع دون التصريحات عنها؛ جدول المحطات يسردها كلها",
     },
     "en": {
         "title": "Milestones of the withdrawal as the sources date them",
-        "sub": "{n} milestones from {first} to {last}; before 2020 on a compressed scale",
+        "sub": "{n} milestones from {first} to {last}",
+        "before": "Before {year}:",
         "day": "Date known to the day",
-        "range": "Month or year only: the whole range",
-        "inferred": "Inferred from the article's context (hollow)",
-        "squeezed": "compressed scale",
+        "range": "Month or year: the whole range",
+        "inferred": "Inferred date (hollow)",
+        "undated": "Undated: up to the latest possible date",
+        "shown": "The chart shows {n} of {total} milestones, the events without the statements about them; "
+                 "the milestones table lists them all",
     },
 }
-WRAP = {"ar": 72, "en": 72}
 NBSP = "\u00a0"
 COLOR = "#1f5a96"
 
 
-def _forward(x):
-    b = _f._x(BREAK)
-    x = np.asarray(x, dtype=float)
-    return np.where(x < b, b - (b - x) / SQUEEZE, x)
+def _wrap_pt(text: str, width_pt: float, lang: str, fontsize: float = _f.TEXT_PT,
+             weight: str = "normal") -> list[str]:
+    """Wrap `text` at spaces to lines at most `width_pt` wide, as the font measures them."""
+    with arabic.style(lang):  # the bundled fonts, registered for the measurement
+        return _wrap_measured(text, width_pt, lang, fontsize, weight)
 
 
-def _inverse(x):
-    b = _f._x(BREAK)
-    x = np.asarray(x, dtype=float)
-    return np.where(x < b, b - (b - x) * SQUEEZE, x)
+def _wrap_measured(text, width_pt, lang, fontsize, weight):
+    words, lines, cur = text.split(" "), [], ""
+    for w in words:
+        cand = f"{cur} {w}" if cur else w
+        if cur and _f._text_width_pt(_f._t(cand, lang), fontsize, lang, weight=weight) > width_pt:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = cand
+    return lines + ([cur] if cur else [])
 
 
-def timeline_geometry(tables, lang: str = "ar") -> dict:
-    """Rows (top to bottom, by date), each with its label, mark (x0, x1 as date numbers; equal
-    for a day), whether the date is inferred, its date text and its row height; plus the axis
-    range and the years to tick."""
+def _when(r, lang: str) -> str:
+    """The date in words, no more precise than the data give."""
+    prec = str(r["date_precision"])
+    if r["_undated"]:
+        latest = _f._date_text(r["date_latest"], "day", lang)
+        if pd.notna(r["date_earliest"]):
+            earliest = _f._date_text(r["date_earliest"], "day", lang)
+            return f"بين {earliest} و{latest}" if lang == "ar" else f"between {earliest} and {latest}"
+        return f"قبل {latest}" if lang == "ar" else f"before {latest}"
+    when = _f._date_text(r["date"], prec, lang)
+    if pd.notna(r["date_end"]) and prec == "year" and r["date_end"].year == r["date"].year:
+        return _f._date_text(r["date"], "year", lang)
+    if pd.notna(r["date_end"]):
+        end_prec = "year" if prec == "year" and r["date_end"].month == 12 and r["date_end"].day == 31 else "day"
+        return f"{when}–{_f._date_text(r['date_end'], end_prec, lang)}"
+    return when
+
+
+def timeline_geometry(tables, lang: str = "ar", *, kinds=None, width: float | None = None) -> dict:
+    """Rows of the main axis (top to bottom, by date), each with its label lines, mark (`x0`,
+    `x1` as date numbers: equal for a day), `style` ("point", "range" or "until"), whether
+    the date is inferred, and its centre `y` in lines; the earlier milestones as `before`
+    (lines of words); the axis range; counts shown and in all.
+
+    `kinds`: None (the events: every kind but STATEMENT_KINDS), "all", or kinds to show.
+    `width`: the figure's width in inches (the labels are wrapped to their share of it)."""
+    width = width or FIGSIZE[0]
     ms = tables["milestones"].copy()
     ms["_id"] = ms["milestone_id"].astype("string")
-    # undated milestones go where their bounds put them (on or after / no later than), drawn
-    # as inferred; one with no bound at all cannot be placed on a time axis
+    # an undated milestone goes where its bounds put it; one with no bound cannot be placed
     ms = ms[ms["date"].notna() | ms["date_end"].notna() | ms["date_latest"].notna()]
+    n_all = len(ms)
+    if kinds is None:
+        ms = ms[~ms["kind"].astype("string").isin(STATEMENT_KINDS)]
+    elif kinds != "all":
+        ms = ms[ms["kind"].astype("string").isin(list(kinds))]
     undated = ms["date"].isna() & ms["date_end"].isna()
     dated = ms[~undated]
     lo, hi = _attacks.period_bounds(dated["date"], dated["date_precision"], dated["date_end"])
     ms["_lo"] = pd.Series(lo, index=dated.index).reindex(ms.index)
     ms["_hi"] = pd.Series(hi, index=dated.index).reindex(ms.index)
     ms.loc[undated, "_hi"] = ms.loc[undated, "date_latest"]
-    ms.loc[undated, "_lo"] = ms.loc[undated, "date_earliest"].fillna(ms.loc[undated, "date_latest"])
+    ms.loc[undated, "_lo"] = ms.loc[undated, "date_earliest"]
     ms["_undated"] = undated
-    ms = ms.sort_values(["_lo", "_hi", "_id"], kind="stable")
+    ms["_sort"] = ms["_lo"].fillna(ms["_hi"])
+    ms = ms.sort_values(["_sort", "_hi", "_id"], kind="stable")
+    start = pd.Timestamp(START)
+    early = ms[ms["_hi"] < start]
+    main = ms[ms["_hi"] >= start]
+    label_pt = width * _share(width) * 72 - 10
     rows = []
-    for _, r in ms.iterrows():
+    for _, r in main.iterrows():
+        when = _when(r, lang)
+        label = f"{r[f'title_{lang}']} ({when.replace(' ', NBSP)})"  # the date ends the label, unsplit
+        lines = _wrap_pt(label, label_pt, lang, weight="bold" if str(r["_id"]) in KEY else "normal")
         prec = str(r["date_precision"])
-        title = str(r[f"title_{lang}"])
-        x0 = _f._x(r["_lo"])
-        x1 = _f._x(r["_hi"]) + (1 if (prec in ("month", "year") or pd.notna(r["date_end"])) else 0)
         if r["_undated"]:
-            x1 = _f._x(r["_hi"]) + (1 if pd.notna(r["date_earliest"]) else 0)
-            latest = _f._date_text(r["date_latest"], "day", lang)
-            if pd.notna(r["date_earliest"]):
-                earliest = _f._date_text(r["date_earliest"], "day", lang)
-                when = f"بين {earliest} و{latest}" if lang == "ar" else f"between {earliest} and {latest}"
-            else:
-                when = f"قبل {latest}" if lang == "ar" else f"before {latest}"
+            style = "range" if pd.notna(r["date_earliest"]) else "until"
+            x1 = _f._x(r["_hi"]) + (1 if style == "range" else 0)
+            x0 = _f._x(r["_lo"]) if style == "range" else None
         else:
-            when = _f._date_text(r["date"], prec, lang)
-        if r["_undated"]:
-            pass
-        elif pd.notna(r["date_end"]) and prec == "year" and r["date_end"].year == r["date"].year:
-            when = _f._date_text(r["date"], "year", lang)
-        elif pd.notna(r["date_end"]):
-            when = f"{when} – {_f._date_text(r['date_end'], 'day', lang)}"
-        # the date ends the label, its words held together (no-break spaces)
-        label = f"{title} ({when.replace(' ', NBSP)})"
-        lines = textwrap.wrap(label, WRAP[lang]) or [label]
-        rows.append({"id": str(r["_id"]), "label": "\n".join(lines), "x0": x0, "x1": x1,
-                     "point": x1 == x0, "inferred": str(r["date_basis"]) == "inferred" or bool(r["_undated"]),
-                     "when": when, "key": str(r["_id"]) in KEY,
-                     "height": 2.15 if len(lines) > 1 else 1.0})
+            x0 = _f._x(r["_lo"])
+            x1 = _f._x(r["_hi"]) + (1 if (prec in ("month", "year") or pd.notna(r["date_end"])) else 0)
+            style = "point" if x1 == x0 else "range"
+        rows.append({"id": str(r["_id"]), "lines": lines, "label": "\n".join(lines), "x0": x0, "x1": x1,
+                     "style": style, "point": style == "point",
+                     "inferred": str(r["date_basis"]) == "inferred" or bool(r["_undated"]),
+                     "when": when, "key": str(r["_id"]) in KEY, "height": len(lines) + ROW_GAP})
     tops = np.cumsum([0.0] + [r["height"] for r in rows[:-1]])
     total = float(sum(r["height"] for r in rows))
     for r, top in zip(rows, tops):
         r["y"] = total - top - r["height"] / 2
-    first = pd.Timestamp(ms["_lo"].min()) if len(ms) else pd.Timestamp(BREAK)
-    last = pd.Timestamp(ms["_hi"].max()) if len(ms) else pd.Timestamp(BREAK)
-    x_start = pd.Timestamp(year=first.year, month=1, day=1) - pd.DateOffset(months=6)
-    x_end = pd.Timestamp(year=last.year + 1, month=1, day=1) + pd.DateOffset(months=2)
-    # years before the break that milestones fall in, kept where their labels have room
-    early, last_kept = [], None
-    b = pd.Timestamp(BREAK).year
-    for year in sorted({pd.Timestamp(r["x0"], unit="D").year for r in rows} & set(range(first.year, b))):
-        if (b - year) / SQUEEZE >= 1.1 and (last_kept is None or (year - last_kept) / SQUEEZE >= 1.1):
-            early.append(year)
-            last_kept = year
-    ticks = early + list(range(b, x_end.year + 1, 2))
-    return {"rows": rows, "total": total, "x_start": x_start, "x_end": x_end, "ticks": ticks,
-            "first": first, "last": last}
+    # the earlier milestones, compactly: «قبل 2020: الحدث (التاريخ)؛ ...»
+    items = [f"{r[f'title_{lang}']} ({_when(r, lang).replace(' ', NBSP)})" for _, r in early.iterrows()]
+    before = []
+    if items:
+        sep = "؛ " if lang == "ar" else "; "
+        before = _wrap_pt(TEXT[lang]["before"].format(year=start.year) + " " + sep.join(items),
+                          width * 72 - 20, lang)
+    first = pd.Timestamp(ms["_sort"].min()) if len(ms) else start
+    last = pd.Timestamp(ms["_hi"].max()) if len(ms) else start
+    x_end = max(pd.Timestamp(year=last.year + 1, month=1, day=1), start + pd.DateOffset(years=1))
+    return {"rows": rows, "total": total, "before": before, "early_ids": early["_id"].astype(str).tolist(),
+            "x_start": start - pd.DateOffset(months=3), "x_end": x_end + pd.DateOffset(months=1),
+            "first": first, "last": last, "n_shown": len(ms), "n_all": n_all}
 
 
-def figure_height(tables, lang: str = "ar") -> float:
-    """Inches the timeline needs: at least FIGSIZE's, and room for every row at 8 pt (one line
-    is about 0.17 inch), so more milestones make a taller chart, never a denser one."""
-    return max(FIGSIZE[1], 2.4 + 0.19 * timeline_geometry(tables, lang)["total"])
+def figure_height(tables, lang: str = "ar", *, narrow: bool = False, kinds=None) -> float:
+    """Inches the timeline needs at its width: its rows and the earlier list at their measured
+    line height, plus the axis, legend and source line; more milestones make a taller chart,
+    never a denser one."""
+    width = NARROW_WIDTH if narrow else FIGSIZE[0]
+    geo = timeline_geometry(tables, lang, kinds=kinds, width=width)
+    lines = geo["total"] + len(geo["before"]) * 1.0
+    # under the axis: year labels, the legend (one entry a row when narrow), the source line
+    legend_rows = 4 if narrow else 2
+    note_lines = 4 if narrow else 2
+    below = 26 + legend_rows * _f.line_pt(lang) + 8 + note_lines * _f.line_pt(lang) + 30
+    return (lines * _f.line_pt(lang) + below) / 72 + 0.2
 
 
-def plot_timeline(data=None, *, ax=None, lang: str = "ar", source_line: bool = True, title: bool = True,
-                  **kwargs):
-    """Milestone timeline (see the module docstring).  Extra kwargs go to the range bars."""
+def plot_timeline(data=None, *, ax=None, lang: str = "ar", kinds=None, narrow: bool = False,
+                  source_line: bool = True, title: bool = True, **kwargs):
+    """Milestone timeline (see the module docstring).  `narrow`: the phone variant's width
+    (NARROW_WIDTH) for the labels and legend.  Extra kwargs go to the range bars."""
     _f._check_lang(lang)
     tables = _f._tables(data)
-    geo = timeline_geometry(tables, lang)
+    width = NARROW_WIDTH if narrow else FIGSIZE[0]
+    if ax is not None:
+        width = ax.figure.get_figwidth()
+    geo = timeline_geometry(tables, lang, kinds=kinds, width=width)
     t = TEXT[lang]
     with arabic.style(lang):
         if ax is None:
             import matplotlib.pyplot as plt
 
-            fig = plt.figure(figsize=(FIGSIZE[0], figure_height(tables, lang) + (0.6 if title else 0)),
-                             layout=_f._layout())
-            fig._analysis_owned = True
+            fig = plt.figure(figsize=(width, figure_height(tables, lang, narrow=narrow, kinds=kinds)
+                                      + (0.6 if title else 0)), layout=_f._layout())
+            fig._analysis_owned = fig._analysis_edges = True
             ax = fig.add_subplot()
         _f._frame_axes(ax, lang, ygrid=False)
-        ax.set_xscale("function", functions=(_forward, _inverse))
-        ax.set_xlim(_f._x(geo["x_start"]), _f._x(geo["x_end"]))
-        ax.set_xticks([_f._x(f"{y}-01-01") for y in geo["ticks"]])
-        ax.set_xticklabels([_f._t(str(y), lang) for y in geo["ticks"]])
-        ax.xaxis.set_minor_locator(_f.FixedLocator(
-            [_f._x(f"{y}-01-01") for y in range(2020, geo["x_end"].year + 1)]))
-        ax.tick_params(axis="x", which="minor", length=1.5, color=_f.MUTED)
+        _f._year_axis(ax, geo["x_start"], geo["x_end"], lang, step=2 if width >= 5.5 else 3)  # a narrow axis: every
+        # other (or third) year labelled, every year ticked
         ax.grid(axis="x", color=_f.GRID, linewidth=0.6)
         ax.set_axisbelow(True)
-        ax.set_ylim(0, geo["total"] + 0.2)
-        # the compressed stretch: shaded, named, and a break mark on the axis
-        b = _f._x(BREAK)
-        ax.axvspan(_f._x(geo["x_start"]), b, color="#f4f4f4", lw=0, zorder=0)
-        ax.annotate(_f._t(t["squeezed"], lang), xy=(b, 0.0), xycoords=("data", "axes fraction"),
-                    xytext=(-4, 4), textcoords="offset points", ha="right", va="bottom", rotation=90,
-                    fontsize=_f.TEXT_PT, color=_f.MUTED, annotation_clip=False)
-        ax.plot([b, b], [0, 0], marker=(2, 0, 70), markersize=9, color=_f.MUTED, clip_on=False, zorder=6)
+        ax.set_ylim(0, max(geo["total"], 1.0))
+        x_left = _f._x(geo["x_start"])
+        lw = kwargs.pop("linewidth", 5)
         for r in geo["rows"]:
             y = r["y"]
             ax.axhline(y, color=_f.GRID, linewidth=0.4, zorder=0)
-            face = "white" if r["inferred"] else COLOR
-            if r["point"]:
+            if r["style"] == "point":
                 ax.plot([r["x0"]], [y], marker="o", markersize=5.5, linestyle="none", color=COLOR,
-                        markerfacecolor=face, markeredgewidth=1.2, zorder=4)
+                        markerfacecolor="white" if r["inferred"] else COLOR, markeredgewidth=1.2, zorder=4)
+            elif r["style"] == "until":  # no date, only the latest it can be: dotted up to it
+                ax.plot([x_left, r["x1"]], [y, y], color=COLOR, linewidth=3, alpha=0.45,
+                        linestyle=(0, (1, 1.2)), solid_capstyle="butt", zorder=2)
+                ax.plot([r["x1"]], [y], marker="|", color=COLOR, markersize=8, markeredgewidth=1.5, zorder=3)
             else:
-                ax.plot([r["x0"], r["x1"]], [y, y], color=COLOR, linewidth=kwargs.get("linewidth", 5),
-                        alpha=0.35 if r["inferred"] else 0.8, solid_capstyle="butt", zorder=3)
+                ax.plot([r["x0"], r["x1"]], [y, y], color=COLOR, linewidth=lw,
+                        alpha=0.3 if r["inferred"] else 0.85, solid_capstyle="butt", zorder=3, **kwargs)
                 if r["inferred"]:  # hollow: an outline around the range
                     ax.plot([r["x0"], r["x1"]], [y, y], color=COLOR, linewidth=0.8, zorder=3.5)
         ax.set_yticks([r["y"] for r in geo["rows"]])
-        ax.set_yticklabels([_f._t(r["label"], lang) for r in geo["rows"]], linespacing=1.2)  # a date line sits low
-        ax.tick_params(axis="y", length=0, pad=4)
+        ax.set_yticklabels([_f._t(r["label"], lang) for r in geo["rows"]], linespacing=_f._ls(lang),
+                           multialignment=arabic.align(lang), va=_f.LABEL_VA)
+        # labels flush with the figure's outer edge (the reading start), not ragged there: each
+        # is anchored on its outer side, the widest one's width away from the axis
+        widest = max([_f._text_width_pt(_f._t(r["label"], lang), _f.TEXT_PT, lang,
+                                        weight="bold" if r["key"] else "normal") for r in geo["rows"]] + [0])
+        ax.tick_params(axis="y", length=0, pad=widest + 6)
         for tick, r in zip(ax.get_yticklabels(), geo["rows"]):
+            tick.set_horizontalalignment("right" if lang == "ar" else "left")
             tick.set_fontsize(_f.TEXT_PT)
             tick.set_color(_f.INK if r["key"] else "#333333")
             if r["key"]:
                 tick.set_fontweight("bold")
         from matplotlib.lines import Line2D
 
-        handles = [Line2D([], [], marker="o", color=COLOR, linestyle="none", markersize=5.5),
-                   Line2D([], [], color=COLOR, linewidth=5, alpha=0.8),
-                   Line2D([], [], marker="o", color=COLOR, markerfacecolor="white", linestyle="none",
-                          markersize=5.5)]
-        labels = [t["day"], t["range"], t["inferred"]]
-        _f._legend(ax, handles, labels, lang, **_f._under_edge(ax, lang), ncol=3 if lang == "ar" else 2, handlelength=2.0, columnspacing=1.2,
-                   labelspacing=0.35)
-        sub = t["sub"].format(n=len(geo["rows"]), first=_f._date_text(geo["first"], "year", lang),
+        styles = {r["style"] for r in geo["rows"]}
+        handles, labels = [], []
+        if "point" in styles:
+            handles.append(Line2D([], [], marker="o", color=COLOR, linestyle="none", markersize=5.5))
+            labels.append(t["day"])
+        if "range" in styles:
+            handles.append(Line2D([], [], color=COLOR, linewidth=5, alpha=0.85))
+            labels.append(t["range"])
+        if any(r["inferred"] for r in geo["rows"] if r["style"] != "until"):
+            handles.append(Line2D([], [], marker="o", color=COLOR, markerfacecolor="white", linestyle="none",
+                                  markersize=5.5))
+            labels.append(t["inferred"])
+        if "until" in styles:
+            handles.append(Line2D([], [], color=COLOR, linewidth=3, alpha=0.45, linestyle=(0, (1, 1.2))))
+            labels.append(t["undated"])
+        if handles:
+            _f._legend(ax, handles, labels, lang, **_f._under_edge(ax, lang), ncol=1 if width < 5.5 else 2,
+                       handlelength=2.0, columnspacing=1.2, labelspacing=0.35)
+        # the earlier milestones, above the chart, under the (sub)title
+        above = 0.0
+        if geo["before"]:
+            from matplotlib.transforms import ScaledTranslation, blended_transform_factory
+
+            fig = ax.figure
+            if _f._sourceline.one_chart(ax):  # from the figure's edge, as the title
+                x = 0.1 / fig.get_figwidth()
+                x, base = (1 - x if lang == "ar" else x), fig.transSubfigure
+            else:
+                x, base = (1.0 if lang == "ar" else 0.0), ax.transAxes
+            tr = blended_transform_factory(base, ax.transAxes) + ScaledTranslation(0, 6 / 72, fig.dpi_scale_trans)
+            ax.text(x, 1.0, _f._t("\n".join(geo["before"]), lang), transform=tr,
+                    ha=arabic.align(lang), va="bottom", multialignment=arabic.align(lang), fontsize=_f.TEXT_PT,
+                    color="#333333", linespacing=_f._ls(lang), clip_on=False)
+            above = len(geo["before"]) * _f.line_pt(lang) + 6
+        sub = t["sub"].format(n=geo["n_shown"], first=_f._date_text(geo["first"], "year", lang),
                               last=_f._date_text(geo["last"], "year", lang))
-        _f._title(ax, t["title"] if title else None, sub, lang)
+        _f._title(ax, t["title"] if title else None, sub, lang, above=above)
         if source_line:
-            _f._source_line(ax, tables, {"milestones": [r["id"] for r in geo["rows"]]}, lang)
+            note = t["shown"].format(n=geo["n_shown"], total=geo["n_all"]) if geo["n_shown"] < geo["n_all"] else None
+            ids = [r["id"] for r in geo["rows"]] + geo["early_ids"]
+            room = width if _f._sourceline.one_chart(ax) else ax.get_position().width * width * 0.85
+            wrap = max(30, int(_f._sourceline.WRAP[lang] * room / FIGSIZE[0]))
+            _f._sourceline.draw(ax, _f._sourceline.text(tables, {"milestones": ids}, lang, note=note, wrap=wrap),
+                                lang)
         _f._finish(ax, lang)
     return ax
