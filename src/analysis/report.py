@@ -62,6 +62,7 @@ HANDOVER_BY = "2020-12-31"  # bases handed over "by the end of 2020"
 # text helpers
 
 LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
+NBSP = "\u00a0"
 # Every ASCII punctuation mark pandoc gives a meaning to, '-' and '.' included: escaped, they are
 # out of reach of smart typography too ('--' stays two hyphens, '...' three dots).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~^@$&=\"'\-.:%;()/])")
@@ -80,10 +81,10 @@ def md_escape(text, *, group: bool = True) -> str:
     s = " ".join(str(text).split())
     if not s:
         return ""
-    if group:  # one thousands style: the sources' «2500» reads «2,500» like every other number
-        from .text_ar import group_thousands
+    if group:  # the copy rules: «2500» reads «2,500», one month system, dates that never break
+        from .text_ar import reader_text
 
-        s = group_thousands(s)
+        s = reader_text(s)
     return FSI + _MD_SPECIAL.sub(r"\\\1", s) + PDI
 
 
@@ -181,8 +182,9 @@ def fperiod(start, end, precision="day") -> str:
         return fdate(start, precision)
     if _isna(start):
         return f"قبل نهاية {fdate(end, 'year')}" if str(precision) == "unknown" else fdate(end, precision)
-    a, b = fdate(start, precision), fdate(end, precision)
-    return a if a == b else f"من {a} إلى {b}"
+    from .text_ar import date_range
+
+    return date_range(start, end, str(precision))  # «من آذار إلى آب 2020»: the year once
 
 
 # --------------------------------------------------------------------------------------------
@@ -530,7 +532,7 @@ def variables(tables, data_dir=None) -> dict:
         "top_source_facts": phrase(int(cov.loc[top, "total"]), "record"),
     }
     v["alt"] = _alt_texts(v)
-    from .text_ar import UNKNOWN_PUBLISHER, digits_mode
+    from .text_ar import UNKNOWN_PUBLISHER, digits_mode, keep_dates
 
     ids = sorted(tables["conflicts"]["conflict_id"].astype(str), key=lambda c: (len(c), c))
     v["colophon"] = {
@@ -538,7 +540,7 @@ def variables(tables, data_dir=None) -> dict:
                    if digits_mode() == "arabic-indic" else
                    "الأرقام في النص والجداول بالأرقام اللاتينية كما تكتبها المصادر، وفاصل الآلاف فيها الفاصلة (2,500)، "
                    "والسنوات بلا فاصل."),
-        "months": "وأسماء الأشهر بالتسمية العراقية والشامية (كانون الثاني، شباط، ...)، ولا ترد تسمية المصدر الأخرى إلا داخل علامتي التنصيص.",
+        "months": keep_dates("وأسماء الأشهر بالتسمية العراقية والشامية (كانون الثاني، شباط، ...)، ولا ترد تسمية المصدر الأخرى إلا داخل علامتي التنصيص."),
         "unknown": f"والمقال الذي لا يُعرف ناشره يُسمّى «{UNKNOWN_PUBLISHER}».",
         "conflict_ids": (f"من {md_escape(ids[0])} إلى {md_escape(ids[-1])}" if len(ids) > 1 else md_escape(ids[0]) if ids else "—"),
     }
@@ -593,6 +595,23 @@ def _table(header: list[str], rows: list[list[str]], widths: list[int] | None = 
 
 def _txt(value) -> str:
     return "" if _isna(value) else md_escape(value)
+
+
+def _named(tables, value) -> str:
+    """A data note that names articles by id («s002 (الفقرة 15)»), with the outlet's name
+    instead, for the reader (the ids are in the colophon)."""
+    from .story_ar import outlet
+
+    if _isna(value):
+        return ""
+    ids = set(tables["sources"]["source_id"].astype(str))
+    text = re.sub(r"(?<![A-Za-z0-9])(s\d{3})(?![A-Za-z0-9])",
+                  lambda m: f"\x00{m.group(1)}\x00" if m.group(1) in ids else m.group(1), str(value))
+    parts = text.split("\x00")
+    def piece(p: str) -> str:  # md_escape trims; the spaces around a name stay
+        return (" " if p[:1].isspace() else "") + md_escape(p) + (" " if p[-1:].isspace() else "")
+
+    return "".join(outlet(tables, p) if i % 2 else piece(p) for i, p in enumerate(parts) if p)
 
 
 def _milestone_order(ms):
@@ -707,6 +726,8 @@ def generated_markdown(tables) -> dict[str, str]:
     # milestones: undated but bounded events go where their bounds put them; disputed ones say so
     from .truth import conflict_rows
 
+    from .text_ar import date_range
+
     ms = _milestone_order(tables["milestones"])
     in_conflict = conflict_rows(tables)  # a side (conflict_id) or the subject of a conflict
     mk = L("milestones", "kind")
@@ -715,14 +736,14 @@ def generated_markdown(tables) -> dict[str, str]:
     for _, m in ms.iterrows():
         if _isna(m["date"]):
             lo, hi = m.get("date_earliest"), m.get("date_latest")
-            when = (f"بين {fdate(lo)} و{fdate(hi)}" if not _isna(lo) and not _isna(hi) else
+            when = (date_range(lo, hi, "day", between=True) if not _isna(lo) and not _isna(hi) else
                     f"قبل {fdate(hi)}" if not _isna(hi) else f"بعد {fdate(lo)}" if not _isna(lo) else "غير محدد")
             when += " (غير مؤرخ)"
         else:
             when = fperiod(m["date"], m["date_end"], m["date_precision"])
             lo, hi = m.get("date_earliest"), m.get("date_latest")
             if not _isna(lo) and not _isna(hi):  # a year-precise date the evidence narrows
-                when += f"، بين {fdate(lo, 'month')} و{fdate(hi, 'month')}"
+                when += "، " + date_range(lo, hi, "month", between=True)
             if str(m["date_basis"]) == "inferred":
                 when += " (مستنتج)"
         disputes = sorted(in_conflict.get(("milestones", str(m["milestone_id"])), set()), key=lambda c: int(c[1:]) if c[1:].isdigit() else 0)
@@ -747,7 +768,7 @@ def generated_markdown(tables) -> dict[str, str]:
         why = conf.loc[cid, "why_it_matters_ar"] if "why_it_matters_ar" in conf else None
         if why is not None and not _isna(why):
             parts.append(f"**لماذا يهم:** {md_escape(why)}\n")
-        parts.append(f"{_txt(first['note_ar'])} (الحالة: {status.get(str(first['status']), _txt(first['status']))}).\n")
+        parts.append(f"{_named(tables, first['note_ar'])} (الحالة: {status.get(str(first['status']), _txt(first['status']))}).\n")
         header = ["البند"] + [f"الرواية {i}" for i in range(1, len(g) + 1)]  # no empty header cell
         rows = [
             ["ما يقوله المصدر"] + [_txt(r["claim_ar"]) for _, r in g.iterrows()],
@@ -766,14 +787,14 @@ def generated_markdown(tables) -> dict[str, str]:
         name = outlet(tables, s["source_id"])
         cell = f"[{name}]{{#{source_anchor(s['source_id'])}}}"
         if not _isna(s["outlet_en"]):
-            cell += f" ({ltr(md_escape(s['outlet_en']))})"
+            cell += f"{NBSP}({ltr(md_escape(s['outlet_en']).replace(' ', NBSP))})"  # never split
         window = fperiod(s["date_earliest"], s["date_latest"], "day")
         facts = num(cov.loc[s["source_id"], "total"]) if s["source_id"] in cov.index else "—"
         rows.append([cell, ob.get(str(s["outlet_basis"]), ""),
                      fdate(s["published"], s["date_precision"]), f"{db.get(str(s['date_basis']), '')}، بدقة {dp.get(str(s['date_precision']), '')}",
                      window, num(s["paragraphs"]), facts])
         reasons.append(f"- **{name} ({fdate(s['published'], s['date_precision'])})**: "
-                       f"قرينة الناشر: {_txt(s['outlet_reason_ar'])} قرينة التاريخ: {_txt(s['date_reason_ar'])}\n")
+                       f"قرينة الناشر: {_named(tables, s['outlet_reason_ar'])} قرينة التاريخ: {_named(tables, s['date_reason_ar'])}\n")
         ids.append([ltr(md_escape(s["source_id"])), f"{name} ({fdate(s['published'], s['date_precision'])})",
                     ltr(md_escape(s["file"], group=False)), ltr(md_escape(str(s["sha256"])[:16], group=False))])
     out["sources"] = _table(["الناشر", "معرفة الناشر", "تاريخ النشر", "معرفة التاريخ",

@@ -183,7 +183,7 @@ def summary(tables, facts=None) -> list[str]:
             g = f["gap"].numbers
             s += (f"؛ ولا تذكر المصادر بين {g['from']} و{g['to']} إلا {phrase(g['rows'], 'record')}"
                   f"، كلها مما يستعيده مقال {g['source_year']}")
-        out.append(s + " (انظر [ما يبقى مفتوحاً](#sec-watch)).")
+        out.append(s + " (انظر [أسئلة مفتوحة](#sec-watch)).")
     return out
 
 
