@@ -1056,7 +1056,8 @@ def _builtin(stage: Path, outputs: dict[str, Path], timestamp: int) -> None:
     common = [pandoc, f"{DOCUMENT}.md", "--from=markdown", "--standalone", "--metadata-file=_meta.yml",
               f"--lua-filter={TEMPLATE_DIR / 'shortcodes.lua'}", f"--lua-filter={Path('_extensions', 'briefing', 'alt.lua')}",
               f"--lua-filter={TEMPLATE_DIR / 'crossref.lua'}",
-              f"--lua-filter={Path('_extensions', 'briefing', 'layout.lua')}", "--data-dir=_pandoc", "--resource-path=."]
+              f"--lua-filter={Path('_extensions', 'briefing', 'layout.lua')}",
+              f"--lua-filter={Path('_extensions', 'briefing', 'cards.lua')}", "--data-dir=_pandoc", "--resource-path=."]
     if "html" in outputs:
         css = ["_generated/fonts.css"] + [p.name for p in sorted(stage.glob("*.css"))]
         _run(common + ["--to=html5", f"--template={TEMPLATE_DIR / 'briefing.html'}", "--embed-resources",

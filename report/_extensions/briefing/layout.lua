@@ -1,8 +1,7 @@
 --[[
 layout.lua: layout the markdown cannot say, for both engines.
 
-* HTML: table cells carry their column's header (`data-label`, for the phone's stacked cards),
-  and each figure has a link that opens it at full size.
+* HTML: see cards.lua (run after Quarto's own filters).
 * typst: the summary in a larger type.
 
 * Left-to-right blocks (a div with `dir="ltr"` or a non-Arabic `lang`) keep their direction
@@ -19,44 +18,6 @@ local function stringify(x)
   return x and pandoc.utils.stringify(x) or nil
 end
 
--- HTML: every body cell carries its column's header (data-label), so that on a phone the
--- stylesheet can show each row as a card of label-value lines, the source line included
-local function label_cells(tbl)
-  local heads = {}
-  if tbl.head and tbl.head.rows and #tbl.head.rows > 0 then
-    for i, cell in ipairs(tbl.head.rows[#tbl.head.rows].cells) do
-      heads[i] = pandoc.utils.stringify(cell.contents)
-    end
-  end
-  if #heads == 0 then
-    return nil
-  end
-  for _, body in ipairs(tbl.bodies) do
-    for _, row in ipairs(body.body) do
-      for i, cell in ipairs(row.cells) do
-        if heads[i] and heads[i] ~= "" then
-          cell.attributes["data-label"] = heads[i]
-        end
-      end
-    end
-  end
-  tbl.classes:insert("cards")
-  return tbl
-end
-
--- HTML: a figure opens at full size (its image, unscaled, over the page) through a plain
--- link to an anchor around it (CSS :target, no script), and closes with a link back
-local function zoomable(fig)
-  local id = fig.identifier
-  if id == "" then
-    return nil
-  end
-  local zoom = "zoom-" .. id
-  local open = pandoc.Link({ pandoc.Str("افتح الشكل بحجمه الكامل") }, "#" .. zoom, "", { class = "zoom-open" })
-  local close = pandoc.Link({ pandoc.Str("إغلاق") }, "#" .. id, "", { class = "zoom-close" })
-  return pandoc.Div({ fig, pandoc.Plain({ open }), pandoc.Plain({ close }) }, pandoc.Attr(zoom, { "zoomable" }))
-end
-
 -- typst: the summary opens the page in a larger type, ruled off from what follows
 local function summary_typst(div)
   if div.classes:includes("summary") then
@@ -69,9 +30,6 @@ local function summary_typst(div)
 end
 
 function Pandoc(doc)
-  if FORMAT:match("html") then
-    return doc:walk({ Table = label_cells, Figure = zoomable })
-  end
   if not FORMAT:match("typst") then
     return nil
   end
