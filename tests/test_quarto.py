@@ -184,7 +184,8 @@ def word_bag(pdf: Path) -> collections.Counter:
             for w in BIDI.sub("", text).split():
                 # a letter with tanween or shadda is extracted as one or two "words" depending
                 # on how the engine ran its glyphs: such words are not compared
-                if not re.fullmatch(r"[.\s]+", w) and not MARKS.search(w):
+                # (and the one- or two-letter Arabic fragments such a split leaves, «ل», «صأ» of «أصلاً»)
+                if not re.fullmatch(r"[.\s]+", w) and not MARKS.search(w) and not re.fullmatch(r"[\u0621-\u064a]{1,2}", w):
                     bag[w] += 1
     return bag
 
@@ -322,7 +323,7 @@ def test_same_figures_and_captions(rendered):
 
 def test_same_contents_list(rendered):
     q, b = page(rendered["quarto"]["html"]), page(rendered["builtin"]["html"])
-    assert len(b.toc) == 7 and q.toc == b.toc
+    assert len(b.toc) == 9 and q.toc == b.toc
 
 
 def test_same_html_layout(rendered):

@@ -44,7 +44,7 @@ local function zoomable(fig)
   local zoom = "zoom-" .. id
   local open = pandoc.Link({ pandoc.Str("افتح الشكل بحجمه الكامل") }, "#" .. zoom, "", { class = "zoom-open" })
   local close = pandoc.Link({ pandoc.Str("إغلاق") }, "#" .. id, "", { class = "zoom-close" })
-  return pandoc.Div({ fig, pandoc.Plain({ open }), pandoc.Plain({ close }) }, pandoc.Attr(zoom, { "zoomable" }))
+  return pandoc.Div({ pandoc.Plain({ close }), fig, pandoc.Plain({ open }) }, pandoc.Attr(zoom, { "zoomable" }))
 end
 
 
