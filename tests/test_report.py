@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069]")
 SECTIONS = ["أبرز النتائج", "أعداد القوات", "القواعد", "الهجمات", "المحطات الزمنية", "أين تختلف المصادر",
-            "المصادر والمنهج"]
+            "أسئلة مفتوحة", "المصادر", "عن هذه الإحاطة"]
 TITLE = "انسحاب القوات الأميركية وقوات التحالف من العراق"
 
 _BUILDS: dict[str, object] = {}
@@ -217,7 +217,9 @@ def test_html_tables_and_crossrefs(html):
 def test_html_fonts_embedded(html):
     assert html.count("@font-face") >= 2
     assert 'url("data:font/ttf;base64,' in html
-    assert len(html) < 4_000_000  # the fonts plus every figure, drawn as SVG paths
+    # the fonts plus every figure, drawn as SVG paths, plus each table cell's column label (the
+    # phone's cards, about 40,000 characters)
+    assert len(html) < 4_500_000
 
 
 def test_html_has_the_computed_values(html, values):

@@ -22,7 +22,8 @@ OUTPUT_DIR = REPORT_DIR / "_output"
 #: Other variables, read where they are used: ANALYSIS_CORPUS (the articles' folder),
 #: ANALYSIS_REQUIRE_CORPUS (1: a missing corpus is an error), ANALYSIS_ARABIC_MODE
 #: (native|reshape), ANALYSIS_JOBS (figure worker processes), SOURCE_DATE_EPOCH (the build date),
-#: ANALYSIS_DEBUG (1: show the traceback of an unexpected error).
+#: ANALYSIS_DEBUG (1: show the traceback of an unexpected error), ANALYSIS_DIGITS (latin |
+#: arabic-indic: the digits of the whole briefing, analysis.text_ar.digits_mode).
 ENVIRONMENT = ("ANALYSIS_DATA", "ANALYSIS_FIGURES", "ANALYSIS_REPORT_DIR", "ANALYSIS_CORPUS",
                "ANALYSIS_REQUIRE_CORPUS", "ANALYSIS_ARABIC_MODE", "ANALYSIS_JOBS", "SOURCE_DATE_EPOCH",
-               "ANALYSIS_DEBUG")
+               "ANALYSIS_DEBUG", "ANALYSIS_DIGITS")

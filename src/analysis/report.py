@@ -62,12 +62,13 @@ HANDOVER_BY = "2020-12-31"  # bases handed over "by the end of 2020"
 # text helpers
 
 LRI, FSI, PDI = "\u2066", "\u2068", "\u2069"
+NBSP = "\u00a0"
 # Every ASCII punctuation mark pandoc gives a meaning to, '-' and '.' included: escaped, they are
 # out of reach of smart typography too ('--' stays two hyphens, '...' three dots).
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~^@$&=\"'\-.:%;()/])")
 
 
-def md_escape(text) -> str:
+def md_escape(text, *, group: bool = True) -> str:
     """The choke point for data strings on their way to pandoc/Quarto markdown.
 
     The string shows exactly as written: every markdown, HTML and shortcode special is
@@ -80,6 +81,10 @@ def md_escape(text) -> str:
     s = " ".join(str(text).split())
     if not s:
         return ""
+    if group:  # the copy rules: «2500» reads «2,500», one month system, dates that never break
+        from .text_ar import reader_text
+
+        s = reader_text(s)
     return FSI + _MD_SPECIAL.sub(r"\\\1", s) + PDI
 
 
@@ -177,8 +182,9 @@ def fperiod(start, end, precision="day") -> str:
         return fdate(start, precision)
     if _isna(start):
         return f"قبل نهاية {fdate(end, 'year')}" if str(precision) == "unknown" else fdate(end, precision)
-    a, b = fdate(start, precision), fdate(end, precision)
-    return a if a == b else f"من {a} إلى {b}"
+    from .text_ar import date_range
+
+    return date_range(start, end, str(precision))  # «من آذار إلى آب 2020»: the year once
 
 
 # --------------------------------------------------------------------------------------------
@@ -234,16 +240,29 @@ def _labels(tables, table, field):
 
 
 def _source_names(tables) -> dict[str, str]:
-    """source_id -> "outlet (s001)" or "ناشر مجهول (s000)"."""
+    """source_id -> "outlet (date)", linked to the source's row; one name for an unknown publisher."""
+    from .story_ar import outlet, source_anchor
+
     out = {}
     for _, s in tables["sources"].iterrows():
-        outlet = s["outlet_ar"] if not _isna(s["outlet_ar"]) else "ناشر مجهول"
-        out[str(s["source_id"])] = f"{md_escape(outlet)} ({md_escape(s['source_id'])})"
+        out[str(s["source_id"])] = (f"[{outlet(tables, s['source_id'])} ({fdate(s['published'], s['date_precision'])})]"
+                                    f"(#{source_anchor(s['source_id'])})")
     return out
 
 
-def _cite(row) -> str:
-    return f"{md_escape(row['source_id'])}، ف{md_escape(row['paragraph'])}"
+def _cite(tables, row) -> str:
+    """«إيلاف، ف19», linked to the source's row (no id: ids are in the colophon)."""
+    from .story_ar import cite
+
+    return cite(tables, [(row["source_id"], row["paragraph"])], parens=False)
+
+
+def _conflict_links(ids) -> str:
+    """«خلاف C3»، linked to the conflict's heading."""
+    from .story_ar import conflict_anchor
+
+    ids = [str(c) for c in ids]
+    return "خلاف " + join_ar([f"[{md_escape(c)}](#{conflict_anchor(c)})" for c in ids]) if ids else ""
 
 
 def variables(tables, data_dir=None) -> dict:
@@ -412,7 +431,7 @@ def variables(tables, data_dir=None) -> dict:
         "worst_date": fdate(worst["date"], worst["date_precision"]),
         "worst_weapon": md_escape(weapons.get(str(worst["weapon"]), "")),
         "worst_note": _txt(at.set_index("attack_id").loc[worst["attack_id"], "casualty_note_ar"]),
-        "worst_cite": _cite(at.set_index("attack_id").loc[worst["attack_id"]]),
+        "worst_cite": _cite(tables, at.set_index("attack_id").loc[worst["attack_id"]]),
         "after_strike": phrase(int((rel["relation"] == "after").sum()), "record") if rel is not None else "",
     }
 
@@ -446,7 +465,7 @@ def variables(tables, data_dir=None) -> dict:
         v["milestones"]["withdrawal_title"] = _txt(w["title_ar"])
         v["milestones"]["withdrawal_actor"] = _txt(w["actor_ar"])
         same = ms[(ms["source_id"] == w["source_id"]) & (ms["modality"].astype("string") == "expected")] if "modality" in ms else ms.iloc[0:0]
-        v["milestones"]["withdrawal_caveats"] = "؛ ".join(f"{_txt(x['title_ar'])} ({_cite(x)})" for _, x in same.iterrows())
+        v["milestones"]["withdrawal_caveats"] = "؛ ".join(f"{_txt(x['title_ar'])} ({_cite(tables, x)})" for _, x in same.iterrows())
     # what the combat-end announcement did not end: the official announcement still to come
     later = ms[(ms["conflict_id"].astype("string") == (str(c["conflict_id"]) if len(combat) else "")) &
                (ms["modality"].astype("string") == "expected")] if len(combat) and "modality" in ms else ms.iloc[0:0]
@@ -454,7 +473,7 @@ def variables(tables, data_dir=None) -> dict:
         e = later.iloc[0]
         v["milestones"]["official_date"] = fdate(e["date"], e["date_precision"], basis=e["date_basis"])
         v["milestones"]["official_actor"] = md_escape(e["actor_ar"])
-        v["milestones"]["official_cite"] = _cite(e)
+        v["milestones"]["official_cite"] = _cite(tables, e)
     advise = lv[(lv["counted"] == "us") & (lv["area"] == "iraq") & lv["date_end"].isna()
                 & (lv["date"] <= (combat["date"].iloc[0] if len(combat) else lv["date"].max()))]
     if len(advise):
@@ -476,14 +495,15 @@ def variables(tables, data_dir=None) -> dict:
     }
     # the findings: which rows each one rests on, and the disputes among them
     v["findings"] = {}
+    from . import story_ar as SA
+    from .story import _ranked
+
+    cr = TR.conflict_rows(tables)
     for key, rows in rows_of.items():
-        cites = []
-        for t, i in rows:
-            r = TR._row(tables, t, i)
-            c = f"{md_escape(r['source_id'])}، ف{md_escape(r['paragraph'])}"
-            if c not in cites:
-                cites.append(c)
-        v["findings"][key] = {"cite": "(" + "؛ ".join(cites) + ")", "hedge": TR.hedge(tables, rows)}
+        pairs = [(TR._row(tables, t, i)["source_id"], TR._row(tables, t, i)["paragraph"]) for t, i in rows]
+        touched = _ranked(tables, {c for r in rows for c in cr.get((r[0], r[1]), set())})
+        hedge = ("وتختلف المصادر هنا في " + join_ar([SA._topic(tables, c) for c in touched]) + ".") if touched else ""
+        v["findings"][key] = {"cite": SA.cite(tables, pairs), "hedge": hedge}
     # what the sources cover: years with no dated row, and the stretch between the articles
     years = sorted(set(src["published"].dt.year))
     first_y = int(min(lv["date"].min().year, src["published"].min().year))
@@ -508,12 +528,51 @@ def variables(tables, data_dir=None) -> dict:
         "dates": phrase(len(basis), "date"),
         "dates_inferred": phrase(int((basis == "inferred").sum()), "date"),
         "dates_missing": phrase(int((basis == "not_stated").sum()), "date"),
-        "top_source": f"المقال {md_escape(top)} " + (f"من {md_escape(src.set_index('source_id').loc[top, 'outlet_ar'])}"
-                                                     if not _isna(src.set_index("source_id").loc[top, "outlet_ar"])
-                                                     else "(ناشره مجهول)"),
+        "top_source": f"مقال {_source_names(tables)[str(top)]}",
         "top_source_facts": phrase(int(cov.loc[top, "total"]), "record"),
     }
+    v["alt"] = _alt_texts(v)
+    from .text_ar import UNKNOWN_PUBLISHER, digits_mode, keep_dates
+
+    ids = sorted(tables["conflicts"]["conflict_id"].astype(str), key=lambda c: (len(c), c))
+    v["colophon"] = {
+        "digits": ("الأرقام في النص والجداول بالأرقام العربية المشرقية، وفاصل الآلاف فيها «٬» (٢٬٥٠٠)."
+                   if digits_mode() == "arabic-indic" else
+                   "الأرقام في النص والجداول بالأرقام اللاتينية كما تكتبها المصادر، وفاصل الآلاف فيها الفاصلة (2,500)، "
+                   "والسنوات بلا فاصل."),
+        "months": keep_dates("وأسماء الأشهر بالتسمية العراقية والشامية (كانون الثاني، شباط، ...)، ولا ترد تسمية المصدر الأخرى إلا داخل علامتي التنصيص."),
+        "unknown": f"والمقال الذي لا يُعرف ناشره يُسمّى «{UNKNOWN_PUBLISHER}».",
+        "conflict_ids": (f"من {md_escape(ids[0])} إلى {md_escape(ids[-1])}" if len(ids) > 1 else md_escape(ids[0]) if ids else "—"),
+    }
     return v
+
+
+def _alt_texts(v: dict) -> dict:
+    """Each figure's alt text, from the values: the key numbers, not only the chart type
+    (read as plain text by report/_extensions/briefing/alt.lua)."""
+    t, b, a, m, c = v["troops"], v["bases"], v["attacks"], v["milestones"], v["conflicts"]
+    alt = {
+        "troops": (f"رسم زمني لأعداد القوات في العراق بحسب المصادر: ذروة الوجود الأميركي {t['peak']} جندي "
+                   f"{t['peak_period']}، ثم {t['since']} في {t['since_date']}، ثم {t['last']} منذ {t['last_date']} "
+                   "دون رصد لاحق؛ والأهداف المعلنة مميزة من الأعداد الفعلية، والسنوات التي لا تغطيها المصادر مظللة."),
+        "bases": (f"مخطط زمني لحالة {b['sites']}: سلّم التحالف {b['handed']} إلى القوات العراقية بحلول نهاية "
+                  f"{b['cutoff_year']}" + (f"، وما زالت القوات الأميركية في {b['remaining_name']}" if "remaining_name" in b else "")
+                  + "."),
+        "map": (f"خريطة العراق بمحافظاته والدول المجاورة، عليها {b['sites']} برمز آخر حالة تذكرها المصادر"
+                + (f"، و{b['remaining_name']} في {b['remaining_region']} مميزة بأن القوات الأميركية باقية فيها"
+                   if "remaining_name" in b else "")
+                + "؛ وخطوط متقطعة للمسافات المختلف فيها مع المسافة المحسوبة من الإحداثيات."),
+        "attacks": (f"مخطط زمني لـ{a['records']} تذكرها المقالات عن هجمات على قواعد فيها قوات أجنبية، أولها مؤرخاً "
+                    f"في {a['first_date']} وآخرها في {a['last_date']}، منها {a['single']} و{a['series']}؛ "
+                    f"ومجموع الحصيلة المذكورة {a['killed']} و{a['injured']} {a['at_least']}."),
+        "timeline": (f"خط زمني لـ{m['count']} تذكرها المصادر من {m['first_year']} إلى {m['last_year']}"
+                     + (f"، منها انتهاء المهمة القتالية في {m['combat_end_date']}" if "combat_end_date" in m else "")
+                     + (f"، وآخر انسحاب تذكره المصادر في {m['withdrawal_date']}" if "withdrawal_date" in m else "")
+                     + f"؛ ومنها {m['undated']} بلا تاريخ موضوعة بين الحدود التي تسمح بها القرائن."),
+        "sources": (f"شبكة أعمدتها {v['sources']['phrase']} وصفوفها الوقائع: ما يسنده كل مقال وما يؤكده، "
+                    f"وفي الأسفل {c['count']} تختلف فيها المصادر مع ما يذكره كل مقال."),
+    }
+    return alt
 
 
 # --------------------------------------------------------------------------------------------
@@ -538,6 +597,23 @@ def _txt(value) -> str:
     return "" if _isna(value) else md_escape(value)
 
 
+def _named(tables, value) -> str:
+    """A data note that names articles by id («s002 (الفقرة 15)»), with the outlet's name
+    instead, for the reader (the ids are in the colophon)."""
+    from .story_ar import outlet
+
+    if _isna(value):
+        return ""
+    ids = set(tables["sources"]["source_id"].astype(str))
+    text = re.sub(r"(?<![A-Za-z0-9])(s\d{3})(?![A-Za-z0-9])",
+                  lambda m: f"\x00{m.group(1)}\x00" if m.group(1) in ids else m.group(1), str(value))
+    parts = text.split("\x00")
+    def piece(p: str) -> str:  # md_escape trims; the spaces around a name stay
+        return (" " if p[:1].isspace() else "") + md_escape(p) + (" " if p[-1:].isspace() else "")
+
+    return "".join(outlet(tables, p) if i % 2 else piece(p) for i, p in enumerate(parts) if p)
+
+
 def _milestone_order(ms):
     """Milestones in time order: by the earliest date the evidence allows (a year-precise row
     bounded to June-December sorts after April), else the date, else the latest possible date
@@ -559,7 +635,6 @@ def generated_markdown(tables) -> dict[str, str]:
     from . import sources as S
 
     L = lambda t, f: _labels(tables, t, f)  # noqa: E731
-    names = _source_names(tables)
     bases = tables["bases"]
     base_name = bases.set_index("base_id")["name_ar"]
     out: dict[str, str] = {}
@@ -579,7 +654,7 @@ def generated_markdown(tables) -> dict[str, str]:
         modal = L("troop_levels", "modality").get(str(r.get("modality")), "") if "modality" in r else ""
         rows.append([when, count, counted.get(str(r["counted"]), ""), where,
                      kind.get(str(r["kind"]), "") + (f"، {modal}" if modal else ""),
-                     _txt(r["note_ar"]), _cite(r) + (f" — خلاف {md_escape(r['conflict_id'])}" if not _isna(r["conflict_id"]) else "")])
+                     _txt(r["note_ar"]), _cite(tables, r) + (f" — {_conflict_links([r['conflict_id']])}" if not _isna(r["conflict_id"]) else "")])
     out["troops"] = _table(["التاريخ", "العدد", "من يُعدّ", "النطاق", "النوع", "ملاحظة", "المصدر"], rows,
                            [15, 10, 13, 13, 9, 27, 13])
 
@@ -626,7 +701,7 @@ def generated_markdown(tables) -> dict[str, str]:
         when = fdate(e["date"], e["date_precision"])  # date_note is English: not shown here
         rows.append([province, md_escape(b["name_ar"]), state.get(str(e["state"]), ""), actor.get(str(e["actor"]), ""),
                      when, f"{prec.get(str(e['date_precision']), '')}، {basis_l.get(str(e['date_basis']), '')}",
-                     _txt(e["note_ar"]), _cite(e)])
+                     _txt(e["note_ar"]), _cite(tables, e)])
     out["base_events"] = _table(["المحافظة", "القاعدة", "الحالة", "القوات", "التاريخ", "دقة التاريخ", "ملاحظة", "المصدر"],
                                 rows, [10, 13, 12, 11, 11, 10, 22, 11])
 
@@ -644,12 +719,14 @@ def generated_markdown(tables) -> dict[str, str]:
                      weapon.get(str(a["weapon"]), ""), proj,
                      "" if _isna(a["killed"]) else num(a["killed"]),
                      "" if _isna(a["injured"]) else num(a["injured"]),
-                     _txt(a["casualty_note_ar"]), _cite({"source_id": a["source_id"], "paragraph": a["paragraph"]})])
+                     _txt(a["casualty_note_ar"]), _cite(tables, {"source_id": a["source_id"], "paragraph": a["paragraph"]})])
     out["attacks"] = _table(["التاريخ", "النوع", "الهدف", "المنفّذ", "السلاح", "المقذوفات", "القتلى", "الجرحى",
                              "الإصابات كما وردت", "المصدر"], rows, [11, 8, 11, 13, 9, 8, 6, 6, 17, 11])
 
     # milestones: undated but bounded events go where their bounds put them; disputed ones say so
     from .truth import conflict_rows
+
+    from .text_ar import date_range
 
     ms = _milestone_order(tables["milestones"])
     in_conflict = conflict_rows(tables)  # a side (conflict_id) or the subject of a conflict
@@ -659,64 +736,76 @@ def generated_markdown(tables) -> dict[str, str]:
     for _, m in ms.iterrows():
         if _isna(m["date"]):
             lo, hi = m.get("date_earliest"), m.get("date_latest")
-            when = (f"بين {fdate(lo)} و{fdate(hi)}" if not _isna(lo) and not _isna(hi) else
+            when = (date_range(lo, hi, "day", between=True) if not _isna(lo) and not _isna(hi) else
                     f"قبل {fdate(hi)}" if not _isna(hi) else f"بعد {fdate(lo)}" if not _isna(lo) else "غير محدد")
             when += " (غير مؤرخ)"
         else:
             when = fperiod(m["date"], m["date_end"], m["date_precision"])
             lo, hi = m.get("date_earliest"), m.get("date_latest")
             if not _isna(lo) and not _isna(hi):  # a year-precise date the evidence narrows
-                when += f"، بين {fdate(lo, 'month')} و{fdate(hi, 'month')}"
+                when += "، " + date_range(lo, hi, "month", between=True)
             if str(m["date_basis"]) == "inferred":
                 when += " (مستنتج)"
         disputes = sorted(in_conflict.get(("milestones", str(m["milestone_id"])), set()), key=lambda c: int(c[1:]) if c[1:].isdigit() else 0)
-        cite = _cite(m) + (f" — خلاف {md_escape('، '.join(disputes))}" if disputes else "")
+        cite = _cite(tables, m) + (f" — {_conflict_links(disputes)}" if disputes else "")
         rows.append([when, _txt(m["title_ar"]), _txt(m["actor_ar"]), mk.get(str(m["kind"]), ""),
                      mod.get(str(m.get("modality")), ""), cite])
     out["milestones"] = _table(["التاريخ", "المحطة", "الجهة", "النوع", "قوة الخبر", "المصدر"], rows,
                                [17, 38, 15, 9, 9, 12])
 
-    # conflicts: claims side by side
+    # conflicts: claims side by side, the most consequential first (rank: editorial data)
+    from .story import _ranked
+    from .story_ar import conflict_anchor, source_anchor, outlet
+
     dis = S.disagreements(tables)
     status = L("conflicts", "status")
+    conf = tables["conflicts"].set_index("conflict_id")
     parts = []
-    order = sorted(dis["conflict_id"].unique(), key=lambda c: (len(str(c)), str(c)))  # C1, C2, ... C10
-    for cid in order:
+    for cid in _ranked(tables, dis["conflict_id"].astype(str).unique()):
         g = dis[dis["conflict_id"] == cid]
         first = g.iloc[0]
-        parts.append(f"### {md_escape(first['topic_ar'])} {{.unnumbered}}\n")
-        parts.append(f"{_txt(first['note_ar'])} (الحالة: {status.get(str(first['status']), _txt(first['status']))}؛ "
-                     f"المعرّف {md_escape(cid)}).\n")
+        parts.append(f"### {md_escape(first['topic_ar'])} {{#{conflict_anchor(cid)} .unnumbered}}\n")
+        why = conf.loc[cid, "why_it_matters_ar"] if "why_it_matters_ar" in conf else None
+        if why is not None and not _isna(why):
+            parts.append(f"**لماذا يهم:** {md_escape(why)}\n")
+        parts.append(f"{_named(tables, first['note_ar'])} (الحالة: {status.get(str(first['status']), _txt(first['status']))}).\n")
         header = ["البند"] + [f"الرواية {i}" for i in range(1, len(g) + 1)]  # no empty header cell
         rows = [
             ["ما يقوله المصدر"] + [_txt(r["claim_ar"]) for _, r in g.iterrows()],
-            ["المصدر"] + [f"{names.get(str(r['source_id']), md_escape(r['source_id']))}، الفقرة {md_escape(r['paragraph'])}"
-                          for _, r in g.iterrows()],
+            ["المصدر"] + [_cite(tables, r) for _, r in g.iterrows()],
             ["تاريخ المصدر"] + [fdate(r["published"], r["published_precision"]) for _, r in g.iterrows()],
         ]
         parts.append(_table(header, rows, [16] + [42] * len(g)))
     out["conflicts"] = "\n".join(parts)
 
-    # sources
-    src = tables["sources"].sort_values("source_id")
+    # sources: by outlet and date (the ids are in the colophon); each row is a link target
+    src = tables["sources"].sort_values(["published", "source_id"])
     ob, db, dp = L("sources", "outlet_basis"), L("sources", "date_basis"), L("sources", "date_precision")
     cov = S.coverage(tables)
-    rows, reasons = [], []
+    rows, reasons, ids = [], [], []
     for _, s in src.iterrows():
-        outlet = _txt(s["outlet_ar"]) or "غير معروفة"
+        name = outlet(tables, s["source_id"])
+        cell = f"[{name}]{{#{source_anchor(s['source_id'])}}}"
         if not _isna(s["outlet_en"]):
-            outlet += f" ({ltr(md_escape(s['outlet_en']))})"
+            cell += f"{NBSP}({ltr(md_escape(s['outlet_en']).replace(' ', NBSP))})"  # never split
         window = fperiod(s["date_earliest"], s["date_latest"], "day")
-        facts = num(cov.loc[s["source_id"], "total"]) if s["source_id"] in cov.index else "0"
-        rows.append([md_escape(s["source_id"]), outlet, ob.get(str(s["outlet_basis"]), ""),
+        facts = num(cov.loc[s["source_id"], "total"]) if s["source_id"] in cov.index else "—"
+        rows.append([cell, ob.get(str(s["outlet_basis"]), ""),
                      fdate(s["published"], s["date_precision"]), f"{db.get(str(s['date_basis']), '')}، بدقة {dp.get(str(s['date_precision']), '')}",
                      window, num(s["paragraphs"]), facts])
-        reasons.append(f"- **{md_escape(s['source_id'])}** ({_txt(s['outlet_ar']) or 'ناشره مجهول'})، "
-                       f"قرينة الناشر: {_txt(s['outlet_reason_ar'])} قرينة التاريخ: {_txt(s['date_reason_ar'])}\n")
-    out["sources"] = _table(["المعرّف", "الناشر", "معرفة الناشر", "تاريخ النشر", "معرفة التاريخ",
+        reasons.append(f"- **{name} ({fdate(s['published'], s['date_precision'])})**: "
+                       f"قرينة الناشر: {_named(tables, s['outlet_reason_ar'])} قرينة التاريخ: {_named(tables, s['date_reason_ar'])}\n")
+        ids.append([ltr(md_escape(s["source_id"])), f"{name} ({fdate(s['published'], s['date_precision'])})",
+                    ltr(md_escape(s["file"], group=False)), ltr(md_escape(str(s["sha256"])[:16], group=False))])
+    out["sources"] = _table(["الناشر", "معرفة الناشر", "تاريخ النشر", "معرفة التاريخ",
                              "المدى الذي تسمح به القرائن", "الفقرات", "الوقائع المسندة إليه"], rows,
-                            [8, 17, 10, 12, 13, 22, 8, 10])
+                            [22, 11, 12, 14, 23, 8, 10])
     out["source_reasons"] = "\n".join(reasons) + "\n"
+    from .story_ar import summary, watch
+
+    out["summary"] = " ".join(summary(tables)) + "\n"
+    out["watch"] = watch(tables)
+    out["source_ids"] = _table(["المعرّف", "المقال", "الملف", "بداية بصمته (SHA-256)"], ids, [10, 30, 30, 30])
     return out
 
 
@@ -794,6 +883,13 @@ def _figure_files(figures_dir: Path) -> dict[str, Path]:
     return out
 
 
+def _map_strings(node, fn):
+    """`fn` applied to every string of a nested dict (the values), keys and structure kept."""
+    if isinstance(node, dict):
+        return {k: _map_strings(x, fn) for k, x in node.items()}
+    return fn(node) if isinstance(node, str) else node
+
+
 def generate(data_dir=None, project_dir=None, figures_dir=None) -> list[Path]:
     """Write ``_generated/values.json``, ``_generated/*.md``, ``_generated/fonts.css`` and
     ``_generated/figures/*.svg`` into the Quarto project (default: report/).
@@ -809,7 +905,10 @@ def generate(data_dir=None, project_dir=None, figures_dir=None) -> list[Path]:
     figures = _figure_files(Path(figures_dir) if figures_dir is not None else FIGURES_DIR)
     tables = load(data_dir)
     written = []
-    values = variables(tables, data_dir)
+    from .text_ar import apply_digits, digits_mode
+
+    mode = digits_mode()  # ANALYSIS_DIGITS: latin (default) or arabic-indic, for prose and tables alike
+    values = _map_strings(variables(tables, data_dir), lambda x: apply_digits(x, mode))
     gen = project / "_generated"
     p = gen / "values.json"
     _write(p, json.dumps(values, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
@@ -817,7 +916,7 @@ def generate(data_dir=None, project_dir=None, figures_dir=None) -> list[Path]:
     (project / "_variables.yml").unlink(missing_ok=True)  # written by earlier versions
     for name, text in generated_markdown(tables).items():
         p = gen / f"{name}.md"
-        _write(p, text)
+        _write(p, apply_digits(text, mode))
         written.append(p)
     p = gen / "fonts.css"
     _write(p, font_css())
@@ -965,8 +1064,10 @@ def _builtin(stage: Path, outputs: dict[str, Path], timestamp: int) -> None:
     (stage / "_meta.yml").write_text(yaml.safe_dump(_metadata(stage), allow_unicode=True), encoding="utf-8")
     (stage / "_pandoc").mkdir(exist_ok=True)
     common = [pandoc, f"{DOCUMENT}.md", "--from=markdown", "--standalone", "--metadata-file=_meta.yml",
-              f"--lua-filter={TEMPLATE_DIR / 'shortcodes.lua'}", f"--lua-filter={TEMPLATE_DIR / 'crossref.lua'}",
-              f"--lua-filter={Path('_extensions', 'briefing', 'layout.lua')}", "--data-dir=_pandoc", "--resource-path=."]
+              f"--lua-filter={TEMPLATE_DIR / 'shortcodes.lua'}", f"--lua-filter={Path('_extensions', 'briefing', 'alt.lua')}",
+              f"--lua-filter={TEMPLATE_DIR / 'crossref.lua'}",
+              f"--lua-filter={Path('_extensions', 'briefing', 'layout.lua')}",
+              f"--lua-filter={Path('_extensions', 'briefing', 'cards.lua')}", "--data-dir=_pandoc", "--resource-path=."]
     running = []
     try:
         if "html" in outputs:

@@ -14,7 +14,11 @@ from dataclasses import dataclass
 
 from .arabic import MONTHS_EGYPTIAN, MONTHS_IRAQI, to_arabic_digits
 
-__all__ = ["Noun", "NBSP", "count", "join", "number", "keep_dates", "keep_latin", "keep_together"]
+__all__ = ["Noun", "NBSP", "UNKNOWN_PUBLISHER", "count", "join", "number", "keep_dates", "keep_latin",
+           "keep_together", "date_range", "group_thousands", "digits_mode", "apply_digits", "copy_problems"]
+
+#: The one name the briefing gives a source whose publisher is not known.
+UNKNOWN_PUBLISHER = "ناشر مجهول"  # the name the figures' source lines use too (analysis.sourceline)
 
 NBSP = "\u00a0"
 DIGITS = ("latin", "arabic")
@@ -113,3 +117,139 @@ def keep_latin(text: str) -> str:
 def keep_together(text: str) -> str:
     """Both rules: dates and Latin parentheticals never break across lines."""
     return keep_latin(keep_dates(text))
+
+
+def date_range(start, end, precision: str = "day", *, between: bool = False) -> str:
+    """«من X إلى Y» without repeating what both ends share: «من آذار إلى آب 2020», «من 3 إلى
+    9 كانون الأول 2021», «من كانون الأول 2021 إلى آذار 2022»; one date when both ends read
+    the same.  Dates never break across lines (no-break spaces inside each)."""
+    from .arabic import format_date
+
+    import pandas as pd
+
+    a, b = pd.Timestamp(start), pd.Timestamp(end)
+    full_a, full_b = format_date(a, precision), format_date(b, precision)
+    if full_a == full_b:
+        return keep_dates(full_a)
+    if precision in ("day", "month") and a.year == b.year:
+        if precision == "day" and a.month == b.month:
+            short = str(a.day)
+        else:
+            short = format_date(a, precision).rsplit(" ", 1)[0]  # drop the shared year
+        a_txt = short
+    else:
+        a_txt = full_a
+    if between:  # «بين 9 و31 كانون الأول 2021»
+        return f"بين {keep_dates(a_txt)} و{keep_dates(full_b)}"
+    return f"من {keep_dates(a_txt)} إلى {keep_dates(full_b)}"
+
+
+# A number of four digits or more outside a year range (1900-2030) and not part of a Latin
+# name (F-16, K-1) or an id (s002): written as the sources write it, 2500, it gets the one
+# thousands style of the briefing, 2,500.  Years stay as years.
+_BARE_NUMBER_RE = re.compile(r"(?<![A-Za-z0-9_,.\-])([0-9]{4,})(?![A-Za-z0-9_\-]|[,.][0-9])")
+
+
+def group_thousands(text: str) -> str:
+    """Put the briefing's thousands separator into bare numbers in data text («2500 جندي» ->
+    «2,500 جندي»), leaving years (1900-2030), ids and Latin names alone."""
+    def sub(m: re.Match) -> str:
+        n = int(m.group(1))
+        if len(m.group(1)) == 4 and 1900 <= n <= 2030:
+            return m.group(1)
+        return f"{n:,}"
+
+    return _BARE_NUMBER_RE.sub(sub, text)
+
+
+#: Digit styles of the whole briefing (env ANALYSIS_DIGITS, analysis.config.DIGITS).
+DIGIT_MODES = ("latin", "arabic-indic")
+
+
+def digits_mode(value: str | None = None) -> str:
+    """The briefing's digit style: `value`, else ANALYSIS_DIGITS, else latin."""
+    import os
+
+    mode = (value or os.environ.get("ANALYSIS_DIGITS", "") or "latin").strip().lower()
+    if mode not in DIGIT_MODES:
+        raise ValueError(f"ANALYSIS_DIGITS={mode!r}: use one of {', '.join(DIGIT_MODES)}")
+    return mode
+
+
+def apply_digits(text: str, mode: str = "latin") -> str:
+    """Text in the briefing's digit style: unchanged for latin; Arabic-Indic digits with the
+    Arabic separators (٢٬٥٠٠، ٩٩٪) otherwise, digits inside Latin tokens (ids such as s002,
+    anchors such as #conflict-C3, names such as F-16) kept, so links and names still work."""
+    if mode == "latin":
+        return text
+    from .arabic import to_arabic_digits
+
+    return to_arabic_digits(text)
+
+
+_ENDS_IN_BARE_DIGIT = re.compile(r":\s*[0-9٠-٩]\s*[.،؛]?\s*$")
+_COLON_DIGIT = re.compile(r"[:：]\s*[01٠١](?=\s*(?:[.،؛\n]|$))")
+_REPEATED_YEAR_RANGE = re.compile(r"(?:من|بين)[\s\u00a0]+(?:\S+[\s\u00a0]+){0,3}?((?:19|20)\d\d)[\s\u00a0]+(?:إلى|و)[\s\u00a0]*"
+                                  r"(?:\S+[\s\u00a0]+){0,3}?\1(?!\d)")
+
+
+def copy_problems(text: str) -> list[str]:
+    """The copy rules a finished Arabic text breaks (one message each): a sentence ending in
+    «: 0» or «: 1», a year repeated inside a range («من آذار 2020 إلى آب 2020»), a date split by
+    an ordinary space, a Latin parenthetical with an ordinary space, a bare 4+ digit number
+    without the thousands separator."""
+    out = []
+    for m in _COLON_DIGIT.finditer(text):
+        out.append(f"a sentence ends in a bare count after a colon: {text[max(0, m.start() - 30):m.end()]!r}")
+    for m in _REPEATED_YEAR_RANGE.finditer(text):
+        out.append(f"a range repeats its year: {m.group(0)!r}")
+    for m in _DATE_RE.finditer(text):
+        if " " in m.group(0):
+            out.append(f"a date can break across lines: {m.group(0)!r}")
+    for m in _LATIN_PAREN_RE.finditer(text):
+        if " " in m.group(0):
+            out.append(f"a Latin parenthetical can split: {m.group(0)!r}")
+    for m in _BARE_NUMBER_RE.finditer(text):
+        if group_thousands(m.group(0)) != m.group(0):
+            out.append(f"a number without the thousands separator: {m.group(0)!r}")
+    return out
+
+
+_EGYPTIAN_VARIANTS = {"ابريل": 4, "اغسطس": 8, "اكتوبر": 10}
+_EGY_TO_IRAQI = {**{m: MONTHS_IRAQI[i] for i, m in enumerate(MONTHS_EGYPTIAN)},
+                 **{m: MONTHS_IRAQI[n - 1] for m, n in _EGYPTIAN_VARIANTS.items()}}
+_EGY_RE = "|".join(re.escape(m) for m in sorted(_EGY_TO_IRAQI, key=len, reverse=True))
+_IRQ_RE = "|".join(re.escape(m) for m in sorted(MONTHS_IRAQI, key=len, reverse=True))
+# «يناير/كانون الثاني» or «كانون الثاني (يناير)»: the pair reads as the one name
+_PAIR_RE = re.compile(rf"(?:(?:{_EGY_RE})\s*/\s*({_IRQ_RE}))|(?:({_IRQ_RE})\s*\((?:{_EGY_RE})\))")
+_EGY_WORD_RE = re.compile(rf"(?<![\u0621-\u064A\u0671-\u06D3])({_EGY_RE})(?![\u0621-\u064A\u0671-\u06D3])")
+_QUOTED_RE = re.compile(r"«[^«»]*»|\"[^\"]*\"|“[^“”]*”")
+
+
+def one_month_style(text: str) -> str:
+    """Month names in the briefing's one system (Iraqi/Levantine: كانون الثاني ...), except
+    inside quotation marks, where a source's own wording stays as it wrote it."""
+    out, last = [], 0
+    for m in _QUOTED_RE.finditer(text):
+        out.append(_months(text[last:m.start()]))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(_months(text[last:]))
+    return "".join(out)
+
+
+def _months(part: str) -> str:
+    part = _PAIR_RE.sub(lambda m: m.group(1) or m.group(2), part)
+    return _EGY_WORD_RE.sub(lambda m: _EGY_TO_IRAQI[m.group(1)], part)
+
+
+def other_month_names(text: str) -> list[str]:
+    """Egyptian month names outside quotation marks (the copy rule's failures)."""
+    bare = _QUOTED_RE.sub("", text)
+    return _EGY_WORD_RE.findall(bare)
+
+
+def reader_text(text: str) -> str:
+    """A data string as the reader sees it: one month system, one thousands style, dates and
+    Latin parentheticals that never break."""
+    return keep_together(group_thousands(one_month_style(text)))

@@ -11,7 +11,8 @@ inside the text they bring in, so a data string such as "{{< include /etc/passwd
 run.  Here the generated markdown is read with plain pandoc (no Quarto reader, so no
 shortcode is recognised in it) with raw HTML/TeX/typst, math and smart punctuation off, and
 whatever could still carry a shortcode for Quarto's later passes (code, raw, math, attribute
-values) is turned into plain text.  Names are plain words: no path can leave _generated/.
+values) is turned into plain text; links survive only to anchors inside the page, spans only as
+plain anchors.  Names are plain words: no path can leave _generated/.
 
 The built-in engine (analysis.report) runs this same file through
 src/analysis/templates/shortcodes.lua, so both engines show the same thing.
@@ -21,7 +22,7 @@ local M = {}
 
 -- pandoc markdown for data: tables, lists, emphasis and header attributes, nothing live
 local READER = "markdown-smart-raw_html-raw_tex-raw_attribute-tex_math_dollars"
-  .. "-tex_math_single_backslash-tex_math_double_backslash-native_spans-bracketed_spans"
+  .. "-tex_math_single_backslash-tex_math_double_backslash-native_spans"
   .. "-fenced_divs-native_divs-inline_code_attributes-link_attributes-citations-footnotes"
   .. "-inline_notes-implicit_figures-yaml_metadata_block-raw_attribute"
 
@@ -72,7 +73,21 @@ local DEFUSE = {
   RawBlock = function(el) return pandoc.Para({ as_text(el.text) }) end,
   CodeBlock = function(el) return pandoc.Para({ as_text(el.text) }) end,
   Image = function(el) return el.caption end,
-  Link = function(el) return el.content end,
+  -- links only to anchors inside the briefing (a source's row, a conflict's heading), with
+  -- no attributes; data text cannot write one (md_escape escapes its brackets)
+  Link = function(el)
+    if el.target:match("^#[%w_%-]+$") then
+      return pandoc.Link(el.content, el.target)
+    end
+    return el.content
+  end,
+  -- a span keeps only a plain, non-empty anchor (typst needs text to attach a label to)
+  Span = function(el)
+    if el.identifier:match("^[%w_%-]+$") and #el.content > 0 then
+      return pandoc.Span(el.content, pandoc.Attr(el.identifier))
+    end
+    return el.content
+  end,
   Header = function(el)
     el.attributes = {}
     return el

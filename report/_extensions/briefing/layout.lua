@@ -1,5 +1,8 @@
 --[[
-layout.lua: typst layout the markdown cannot say, for both engines.
+layout.lua: layout the markdown cannot say, for both engines.
+
+* HTML: see cards.lua (run after Quarto's own filters).
+* typst: the summary in a larger type.
 
 * Left-to-right blocks (a div with `dir="ltr"` or a non-Arabic `lang`) keep their direction
   and left alignment.
@@ -15,9 +18,50 @@ local function stringify(x)
   return x and pandoc.utils.stringify(x) or nil
 end
 
+-- typst: the summary opens the page in a larger type, ruled off from what follows
+local function summary_typst(div)
+  if div.classes:includes("summary") then
+    local out = pandoc.List({ pandoc.RawBlock("typst",
+      "#block(width: 100%, inset: (bottom: 8pt), stroke: (bottom: 0.6pt + luma(70%)))[#set text(size: 11.5pt)") })
+    out:extend(div.content)
+    out:insert(pandoc.RawBlock("typst", "]"))
+    return out
+  end
+end
+
+-- ANALYSIS_DIGITS=arabic-indic: the numbers written after the data (the built-in engine's
+-- section, figure and table numbers) in Arabic-Indic digits too, as analysis.text_ar does it:
+-- digits inside a Latin token (ids such as s002, names such as F-16) stay
+local INDIC = { ["0"] = "٠", ["1"] = "١", ["2"] = "٢", ["3"] = "٣", ["4"] = "٤",
+  ["5"] = "٥", ["6"] = "٦", ["7"] = "٧", ["8"] = "٨", ["9"] = "٩" }
+local function indic(s)
+  return (s:gsub("[%w%-_%.,]+", function(tok)
+    if tok:match("%a") then
+      return tok
+    end
+    tok = tok:gsub("(%d),(%d)", "%1٬%2"):gsub("(%d)%.(%d)", "%1٫%2")
+    return (tok:gsub("%d", INDIC))
+  end))
+end
+
+local function digits_mode()
+  local mode = os.getenv("ANALYSIS_DIGITS") or ""
+  mode = mode:lower():gsub("%s", "")
+  return mode == "arabic-indic" and mode or "latin"
+end
+
 function Pandoc(doc)
+  local arabic = digits_mode() == "arabic-indic"
+  if arabic then
+    -- the body only: the metadata (toc-depth, ...) are settings, not text
+    doc.blocks = doc.blocks:walk({ Str = function(el) return pandoc.Str(indic(el.text)) end })
+  end
   if not FORMAT:match("typst") then
-    return nil
+    return arabic and doc or nil
+  end
+  doc = doc:walk({ Div = summary_typst })
+  if arabic then
+    doc.blocks:insert(1, pandoc.RawBlock("typst", '#briefing-digits.update("arabic-indic")'))
   end
   doc = doc:walk({
     Div = function(div)

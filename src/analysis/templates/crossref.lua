@@ -6,7 +6,7 @@ built-in engine (plain pandoc), in every output format.
   or in Quarto's div form (`::: {#tbl-x}`, the table then its caption as the last paragraph),
   are numbered in document order; the caption gets "<title> N<delim> " in front.
 * `@fig-x` / `@tbl-x` (parsed by pandoc as citations) become links "<prefix> N".
-* `fig-alt` becomes the image's alt text.
+* `fig-alt` becomes the image's alt text (in typst: `image(..., alt: ...)`).
 * Level-2 headings (the briefing's sections) are numbered unless `.unnumbered`.
 * For HTML, tables are wrapped in `<div class="table-wrap">` so a wide table scrolls
   inside its box instead of widening the page.
@@ -100,6 +100,11 @@ function Pandoc(doc)
           if alt then
             img.caption = { pandoc.Str(alt) }
             img.attributes["fig-alt"] = nil
+            if FORMAT:match("typst") then
+              -- pandoc's typst writer drops alt text; typst's image() takes it (as Quarto writes it)
+              local function q(x) return '"' .. x:gsub('\\', '\\\\'):gsub('"', '\\"') .. '"' end
+              return pandoc.RawInline("typst", "#box(image(" .. q(img.src) .. ", alt: " .. q(alt) .. "))")
+            end
           end
           return img
         end,

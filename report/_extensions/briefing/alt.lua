@@ -1,0 +1,26 @@
+--[[
+alt.lua: a figure's alt text from the data, for both engines.
+
+`![caption](fig.svg){#fig-x alt-value="alt.x"}` gets `fig-alt` set to the plain text of the
+value `alt.x` in _generated/values.json (written by analysis.report from the data, so the alt
+text states the figure's key numbers and changes with them).  A shortcode cannot sit inside
+an attribute (its placeholder broke the image's attributes), hence this filter.  Quarto runs
+it as this extension's filter, before its own figure filters turn fig-alt into the HTML alt
+and the typst `image(alt: ...)`; the built-in engine runs it before crossref.lua.
+]]
+
+local here = pandoc.path.directory(PANDOC_SCRIPT_FILE)
+local M = dofile(pandoc.path.join({ here, "briefing.lua" }))._module
+
+local function fill(el)
+  local key = el.attributes and el.attributes["alt-value"]
+  if key then
+    el.attributes["alt-value"] = nil
+    el.attributes["fig-alt"] = pandoc.utils.stringify(M.value(key))
+    return el
+  end
+end
+
+return {
+  { Image = fill, Figure = fill, Div = fill },
+}
