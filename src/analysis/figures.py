@@ -27,6 +27,7 @@ from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator  # noqa: E402
 
 from . import arabic, atomic, attacks as _attacks, bases as _bases, sources as _sources, troops as _troops  # noqa: E402
+from . import registry  # noqa: E402
 from . import sourceline as _sourceline  # noqa: E402
 from . import truth as _truth  # noqa: E402
 
@@ -1597,18 +1598,24 @@ def _fig_map_narrow(tables, lang: str = "ar") -> Figure:
     return map_figure(tables, lang=lang, narrow=True)
 
 
-#: Figure name -> function(tables, lang="ar") -> Figure, as written by `write_all`.
-FIGURES: dict[str, Callable[..., Figure]] = {
-    "troops": _fig_troops,
-    "bases": _fig_bases,
-    "attacks": _fig_attacks,
-    "sources": _fig_sources,
-    "map": _fig_map,
-    "timeline": _fig_timeline,
-    # phone variants (4 in wide: 8 pt text >= 9 CSS px at 390 px), for the HTML's <picture>
-    "map-narrow": _fig_map_narrow,
-    "timeline-narrow": _fig_timeline_narrow,
-}
+class _Drawers(Mapping):
+    """Figure name -> function(tables, lang="ar") -> Figure, as written by `write_all`: the names,
+    their order and where each function lives come from `analysis.registry`, the one list of
+    figures; a function is imported when it is first asked for."""
+
+    def __iter__(self):
+        return iter(registry.NAMES)
+
+    def __len__(self):
+        return len(registry.NAMES)
+
+    def __getitem__(self, name: str) -> Callable[..., Figure]:
+        if name not in registry.NAMES:
+            raise KeyError(name)
+        return registry.drawer(name)
+
+
+FIGURES: Mapping[str, Callable[..., Figure]] = _Drawers()
 
 
 def _save(fig: Figure, path: Path, fmt: str) -> None:

@@ -34,17 +34,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import atomic
+from . import atomic, config, registry
 from .errors import AnalysisError, OutputError, ReportError
 
 __all__ = ["ReportError", "REPORT_DIR", "TEMPLATE_DIR", "FIGURES", "render", "generate", "variables",
            "data_hash", "build_timestamp", "md_escape"]
 
-REPORT_DIR = Path(os.environ.get("ANALYSIS_REPORT_DIR", Path(__file__).resolve().parents[2] / "report"))
-FIGURES_DIR = Path(__file__).resolve().parents[2] / "figures"
+REPORT_DIR = config.REPORT_DIR
+FIGURES_DIR = config.FIGURES_DIR
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 #: Figures the briefing shows, as written by `python -m analysis figures`.
-FIGURES: tuple[str, ...] = ("troops", "bases", "attacks", "sources", "map", "timeline")
+FIGURES: tuple[str, ...] = registry.BRIEFING  # the numbered figures; phone variants: registry.NARROW
 #: Project files copied into the staging directory (the rest of report/ is output or generated).
 PROJECT_GLOBS: tuple[str, ...] = ("*.qmd", "_quarto.yml", "*.css", "_prepare.py", ".gitignore", "_extensions", "_typst")
 DOCUMENT = "briefing"
