@@ -17,7 +17,7 @@ import pytest
 pytestmark = pytest.mark.slow  # builds the briefing / draws and reads back every figure
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGS = [f"{name}.{fmt}" for name in ("troops", "bases", "attacks", "sources", "map", "timeline") for fmt in ("svg", "png", "pdf")]
+FIGS = [f"{name}.{fmt}" for name in ("troops", "bases", "attacks", "sources", "map", "timeline", "map-narrow", "timeline-narrow") for fmt in ("svg", "png", "pdf")]
 # the copies have no corpus beside them: a caller's ANALYSIS_REQUIRE_CORPUS does not apply to them
 ENV = {**{k: v for k, v in os.environ.items() if k != "ANALYSIS_REQUIRE_CORPUS"}, "SOURCE_DATE_EPOCH": "1767225600"}
 
