@@ -213,6 +213,10 @@ def plot_timeline(data=None, *, ax=None, lang: str = "ar", kinds=None, narrow: b
         _f._frame_axes(ax, lang, ygrid=False)
         _f._year_axis(ax, geo["x_start"], geo["x_end"], lang, step=2 if width >= 5.5 else 3)  # a narrow axis: every
         # other (or third) year labelled, every year ticked
+        step = 2 if width >= 5.5 else 3
+        first = pd.Timestamp(START).year  # labelled from the axis' first year on
+        ax.xaxis.set_major_locator(_f.FixedLocator(
+            [_f._x(f"{y}-01-01") for y in range(first, geo["x_end"].year + 1, step)]))
         ax.grid(axis="x", color=_f.GRID, linewidth=0.6)
         ax.set_axisbelow(True)
         ax.set_ylim(0, max(geo["total"], 1.0))
