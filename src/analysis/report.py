@@ -873,8 +873,9 @@ def _write(path: Path, text: str | bytes) -> None:
 
 
 def _figure_files(figures_dir: Path) -> dict[str, Path]:
+    """Every figure the registry lists, phone variants included (the HTML shows those below 48rem)."""
     out, missing = {}, []
-    for name in FIGURES:
+    for name in registry.NAMES:
         p = figures_dir / f"{name}.svg"
         (out.__setitem__(name, p) if p.is_file() else missing.append(p.name))
     if missing:

@@ -7,6 +7,7 @@ after crossref.lua).
   stylesheet shows each row as a card of label-value lines, the source line included.
 * Every figure gets a link that opens it at full size (CSS :target, no script) and a link
   that closes it.
+* A figure with a phone variant (NAME-narrow.svg) shows that one below 48rem.
 ]]
 
 -- HTML: every body cell carries its column's header (data-label), so that on a phone the
@@ -47,13 +48,40 @@ local function zoomable(fig)
   return pandoc.Div({ pandoc.Plain({ close }), fig, pandoc.Plain({ open }) }, pandoc.Attr(zoom, { "zoomable" }))
 end
 
+-- HTML: a figure with a phone variant (NAME-narrow.svg beside NAME.svg: analysis.registry)
+-- shows that variant below 48rem, where the wide one's 8 pt text would be drawn under 9 px;
+-- the stylesheet shows one of the two (both carry the alt text; the hidden one is not read)
+local function exists(path)
+  local fh = io.open(path, "rb")
+  if fh then
+    fh:close()
+    return true
+  end
+  return false
+end
+
+local function with_narrow(img)
+  if img.classes:includes("fig-wide") or img.classes:includes("fig-narrow") then
+    return nil
+  end
+  local narrow, n = img.src:gsub("%.svg$", "-narrow.svg")
+  if n ~= 1 or not exists(narrow) then
+    return nil
+  end
+  local small = img:clone()
+  small.src = narrow
+  small.identifier = ""
+  small.classes:insert("fig-narrow")
+  img.classes:insert("fig-wide")
+  return { img, small }
+end
 
 if not FORMAT:match("html") then
   return {}
 end
 
 return {
-  { Table = label_cells },
+  { Table = label_cells, Image = with_narrow },
   { Figure = zoomable, Div = function(div)
       -- Quarto renders a figure float as a div with the figure's id
       if div.identifier:match("^fig%-") and not div.classes:includes("zoomable") then
