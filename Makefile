@@ -72,7 +72,7 @@ test: $(SETUP) ## the whole test suite
 	$(PY) -m pytest
 
 test-fast: $(SETUP) ## the core tests, without builds, fuzzing, browsers and OCR, on every core
-	$(PY) -m pytest -m "not slow" -q -n auto
+	$(PY) -m pytest -m "not slow" -q -n auto --dist loadgroup
 
 lint: $(SETUP) ## ruff, configured in pyproject.toml (tests/test_lint.py runs it too)
 	$(PY) -m ruff check .

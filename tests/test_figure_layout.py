@@ -93,7 +93,18 @@ def made(name, lang, tables):
         return figures.FIGURES[name](tables, lang=lang)
 
 
-CASES = [f"plot:{n}" for n in PLOTS] + list(figures.FIGURES)
+# each case on one xdist worker (make test-fast: --dist loadgroup), so its drawing is shared
+CASES = [pytest.param(n, marks=pytest.mark.xdist_group(n)) for n in [f"plot:{p}" for p in PLOTS] + list(figures.FIGURES)]
+_DRAWN: dict = {}
+
+
+def drawn(name, lang, tables):
+    """made() and draw(), once per module for each case: the checks below only read what was
+    drawn, so they share one drawing (the figure stays open for the whole module)."""
+    if (name, lang) not in _DRAWN:
+        fig = made(name, lang, tables)
+        _DRAWN[name, lang] = (fig, *draw(fig))
+    return _DRAWN[name, lang]
 
 
 def describe(t):
@@ -103,8 +114,7 @@ def describe(t):
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", CASES)
 def test_every_text_at_least_8pt(name, lang, tables):
-    fig = made(name, lang, tables)
-    texts, _ = draw(fig)
+    fig, texts, _ = drawn(name, lang, tables)
     assert texts
     small = [describe(t) for t in texts if t.get_fontsize() < figures.MIN_PT - 1e-9]
     assert not small, f"{name} [{lang}]: text under {figures.MIN_PT} pt: {small}"
@@ -162,8 +172,7 @@ def test_the_overlap_helpers_catch_a_leader_through_a_label():
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", CASES)
 def test_no_text_overlaps_text(name, lang, tables):
-    fig = made(name, lang, tables)
-    texts, renderer = draw(fig)
+    fig, texts, renderer = drawn(name, lang, tables)
     found = overlaps(texts, renderer)
     assert not found, f"{name} [{lang}]:\n" + "\n".join(found)
 
@@ -194,8 +203,7 @@ def crossings(fig, texts, renderer):
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", CASES)
 def test_no_text_cut_by_the_figure_edge_or_a_reference_line(name, lang, tables):
-    fig = made(name, lang, tables)
-    texts, renderer = draw(fig)
+    fig, texts, renderer = drawn(name, lang, tables)
     cut = cut_by_edge(fig, texts, renderer)
     assert not cut, f"{name} [{lang}]: cut by the figure edge: {cut}"
     crossed = crossings(fig, texts, renderer)
