@@ -1,6 +1,6 @@
-"""Fixtures every test module shares: the curated tables (read once per session, a fresh copy per
-test), figures closed after every test, and the command line run in this process (a second
-Python start costs about a second, most of a validation test)."""
+"""Fixtures every test module shares: the curated tables (read once per session), figures closed
+after every test, and the command line run in this process (a second Python start costs about a
+second, most of a validation test)."""
 from __future__ import annotations
 
 import os
@@ -14,16 +14,13 @@ matplotlib.use("Agg")
 
 
 @pytest.fixture(scope="session")
-def _curated():
+def tables():
+    """The curated tables, read once for the whole session: read them, never change them (copy a
+    table first).  Not validated here: validation has its own tests, and the matplotlib 3.10
+    environment has no frictionless."""
     from analysis.data import load
 
-    return load()
-
-
-@pytest.fixture
-def curated(_curated):
-    """The curated tables, as `analysis.data.load()` gives them; each test may change its copy."""
-    return {name: table.copy() for name, table in _curated.items()}
+    return load(validate=False)
 
 
 @pytest.fixture(autouse=True)

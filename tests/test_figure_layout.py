@@ -26,7 +26,7 @@ from matplotlib.legend import Legend  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from analysis import arabic, figures, load, sourceline  # noqa: E402
+from analysis import arabic, figures, sourceline  # noqa: E402
 
 LANGS = ["ar", "en"]
 PLOTS = {
@@ -43,17 +43,6 @@ try:
 except ImportError:  # pragma: no cover - before the timeline module exists
     pass
 TOL = 0.5  # px at 100 dpi: boxes may touch, not overlap
-
-
-@pytest.fixture(scope="module")
-def tables():
-    return load(validate=False)
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
 
 
 @contextlib.contextmanager

@@ -18,7 +18,7 @@ import matplotlib.legend  # noqa: E402,F401
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from analysis import arabic, figures, load  # noqa: E402
+from analysis import arabic, figures  # noqa: E402
 from analysis.arabic import label  # noqa: E402
 
 SRC = Path(figures.__file__).resolve().parents[1]
@@ -29,12 +29,6 @@ PLOTS = {
     "attacks_per_year": figures.plot_attacks_per_year,
     "sources": figures.plot_sources,
 }
-
-
-@pytest.fixture(scope="module")
-def tables():
-    # validation is tested elsewhere (and needs frictionless, absent from the mpl 3.10 venv)
-    return load(validate=False)
 
 
 needs_validator = pytest.mark.skipif(

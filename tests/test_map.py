@@ -19,15 +19,10 @@ mpl.use("Agg", force=True)
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from analysis import arabic, figures, geo, load, maps  # noqa: E402
+from analysis import arabic, figures, geo, maps  # noqa: E402
 from analysis.arabic import label  # noqa: E402
 from analysis.data import DATA_DIR  # noqa: E402
 from analysis.validate import validate  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def tables():
-    return load(validate=False)
 
 
 @pytest.fixture(autouse=True)

@@ -3,12 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import load, sourceline
-
-
-@pytest.fixture(scope="module")
-def tables():
-    return load(validate=False)
+from analysis import sourceline
 
 
 def _outlet(tables, sid, lang="ar"):

@@ -11,19 +11,8 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from analysis import arabic, figures, load, timeline  # noqa: E402
+from analysis import arabic, figures, timeline  # noqa: E402
 from analysis.arabic import label  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def tables():
-    return load(validate=False)
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
 
 
 def _num(s):
