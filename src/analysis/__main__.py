@@ -11,12 +11,9 @@ from . import config
 
 def _validate(args) -> int:
     from .data import Package
-    from .validate import REQUIRE_CORPUS_ENV, validate
+    from .validate import validate
 
-    if args.require_corpus:
-        os.environ[REQUIRE_CORPUS_ENV] = "1"
-
-    problems = validate(args.data)
+    problems = validate(args.data, require_corpus=True if args.require_corpus else None)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
@@ -30,29 +27,31 @@ def _validate(args) -> int:
     return 0
 
 
-def _trust(args) -> None:
-    """--validated: the caller (the Makefile's validate stage) has just checked this data."""
-    if args.validated:
-        from .validate import assume_valid
+def _tables(args):
+    """The data, loaded once for the whole command; validated unless --validated says the caller
+    (the Makefile's validate stage) has just checked it."""
+    from .data import load
 
-        assume_valid(args.data)
+    return load(args.data, validate=not args.validated)
 
 
 def _figures(args) -> int:
+    from .atomic import check_writable
     from .figures import write_all
 
-    _trust(args)
+    check_writable(args.out)  # before the data are read: say a bad output folder first
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
-    for path in write_all(args.data, args.out, formats=formats):
+    for path in write_all(args.data, args.out, formats=formats, tables=_tables(args)):
         print(path)
     return 0
 
 
 def _report(args) -> int:
+    from .atomic import check_writable
     from .report import render
 
-    _trust(args)
-    for path in render(args.data, args.out, engine=args.engine, figures_dir=args.figures):
+    check_writable(args.out)  # before the data are read: say a bad output folder first
+    for path in render(args.data, args.out, engine=args.engine, figures_dir=args.figures, tables=_tables(args)):
         print(path)
     return 0
 

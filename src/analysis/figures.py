@@ -1656,9 +1656,10 @@ def _jobs() -> int:
     return max(1, int(os.environ.get("ANALYSIS_JOBS", min(4, os.cpu_count() or 1))))
 
 
-def write_all(data_dir=None, out_dir="figures", *, lang: str = "ar", names=None, formats=FORMATS) -> list[Path]:
+def write_all(data_dir=None, out_dir="figures", *, tables=None, lang: str = "ar", names=None, formats=FORMATS) -> list[Path]:
     """Draw every figure of FIGURES (or `names`) and write it in `formats` (default: SVG, PNG at
-    200 dpi, and PDF) into `out_dir`; return the paths written.  Data are loaded and validated once; figures are
+    200 dpi, and PDF) into `out_dir`; return the paths written.  Data are loaded and validated once
+    (or `tables`, already loaded, are used); figures are
     drawn in parallel processes where the machine has cores to spare.  The same data give
     byte-identical files, whatever the number of processes."""
     import multiprocessing
@@ -1667,7 +1668,7 @@ def write_all(data_dir=None, out_dir="figures", *, lang: str = "ar", names=None,
 
     out = atomic.check_writable(out_dir)
     atomic.sweep(out)  # temporary files of a build that was killed
-    tables = load(data_dir)
+    tables = tables if tables is not None else load(data_dir)
     names = list(names or FIGURES)
     formats = tuple(formats)
     if not formats or any(f not in FORMATS for f in formats):

@@ -891,7 +891,7 @@ def _map_strings(node, fn):
     return fn(node) if isinstance(node, str) else node
 
 
-def generate(data_dir=None, project_dir=None, figures_dir=None) -> list[Path]:
+def generate(data_dir=None, project_dir=None, figures_dir=None, *, tables=None) -> list[Path]:
     """Write ``_generated/values.json``, ``_generated/*.md``, ``_generated/fonts.css`` and
     ``_generated/figures/*.svg`` into the Quarto project (default: report/).
 
@@ -904,7 +904,7 @@ def generate(data_dir=None, project_dir=None, figures_dir=None) -> list[Path]:
 
     project = Path(project_dir) if project_dir is not None else REPORT_DIR
     figures = _figure_files(Path(figures_dir) if figures_dir is not None else FIGURES_DIR)
-    tables = load(data_dir)
+    tables = tables if tables is not None else load(data_dir)
     written = []
     from .text_ar import apply_digits, digits_mode
 
@@ -1130,7 +1130,7 @@ def _quarto(quarto: str, stage: Path, outputs: dict[str, Path], timestamp: int) 
 
 
 def render(data_dir=None, out_dir="report/_output", engine: str = "auto", *, figures_dir=None,
-           formats=("pdf", "html"), project_dir=None) -> list[Path]:
+           formats=("pdf", "html"), project_dir=None, tables=None) -> list[Path]:
     """Build the briefing; return the written paths (briefing.pdf, briefing.html).
 
     engine: "auto" (Quarto when on PATH, else built-in), "quarto" or "builtin".  The project
@@ -1159,12 +1159,13 @@ def render(data_dir=None, out_dir="report/_output", engine: str = "auto", *, fig
         if "pdf" in formats:
             _typst()
         _check_fonts()
-    timestamp = build_timestamp(load(data_dir))
+    tables = tables if tables is not None else load(data_dir)  # once; every stage below reads these
+    timestamp = build_timestamp(tables)
     with tempfile.TemporaryDirectory(prefix="briefing-") as tmp:
         stage = Path(tmp) / "report"
         stage.mkdir()
         _stage(project, stage)
-        generate(data_dir, stage, figures_dir)
+        generate(data_dir, stage, figures_dir, tables=tables)
         built = {fmt: Path(tmp) / f"{DOCUMENT}.{fmt}" for fmt in formats}
         if engine == "builtin":
             _builtin(stage, built, timestamp)
@@ -1206,13 +1207,16 @@ def _stale_figures(figures_dir: Path, data_dir=None) -> bool:
 def prepare(data_dir=None, project_dir=None, figures_dir=None) -> list[Path]:
     """What Quarto's pre-render hook does: draw the figures when missing or stale (as
     `python -m analysis figures` would), then :func:`generate`."""
+    from .data import load
+
     figures = Path(figures_dir) if figures_dir is not None else FIGURES_DIR
+    tables = load(data_dir)
     if _stale_figures(figures, data_dir):
         from .figures import write_all
 
         print(f"analysis: drawing the figures into {figures}", file=sys.stderr)
-        write_all(data_dir, figures)
-    return generate(data_dir, project_dir, figures)
+        write_all(data_dir, figures, tables=tables)
+    return generate(data_dir, project_dir, figures, tables=tables)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -17,7 +17,7 @@ from . import geo, truth
 from .errors import DataValidationError, Problem
 from .package import DESCRIPTOR, Package, Tables, typed
 
-__all__ = ["Problem", "DataValidationError", "validate", "assume_valid", "fingerprint", "REQUIRE_CORPUS_ENV"]
+__all__ = ["Problem", "DataValidationError", "validate", "REQUIRE_CORPUS_ENV"]
 
 #: Set to 1 to make a missing source corpus a validation error (as `validate --require-corpus`, which CI runs).
 REQUIRE_CORPUS_ENV = "ANALYSIS_REQUIRE_CORPUS"
@@ -360,40 +360,13 @@ def _semantic(t: Tables, corpus: bool) -> list[Problem]:
     return p
 
 
-_VALID: set[tuple] = set()  # fingerprints of folders found valid in this process
-
-
-def fingerprint(data_dir=None, *, corpus: bool = True) -> tuple:
-    """What a validation result depends on: every data and corpus file's path and content hash."""
-    package = Package.at(data_dir)
-    paths = sorted(package.root.rglob("*"))  # data/geo/ included
-    if corpus and package.corpus is not None:
-        paths += sorted(package.corpus.glob("*.txt"))
-    stats = tuple((str(p.resolve()), hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths if p.is_file())
-    return (str(package.root.resolve()), corpus, stats)
-
-
-def assume_valid(data_dir=None, *, corpus: bool = True) -> None:
-    """Record that this folder, as it is now, was validated (e.g. by the Makefile's validate stage),
-    so that `load` does not check it again in this process."""
-    _VALID.add(fingerprint(data_dir, corpus=corpus))
-
-
-def validate(data_dir=None, *, corpus: bool = True) -> list[Problem]:
+def validate(data_dir=None, *, corpus: bool = True, require_corpus: bool | None = None) -> list[Problem]:
     """All problems in a data folder, sorted; an empty list means valid.
 
-    A folder found valid is remembered (by the files' content hashes) for the rest of the process,
-    so loading the same data twice checks it once."""
-    try:
-        key = fingerprint(data_dir, corpus=corpus)
-    except (OSError, ValueError, KeyError, TypeError):  # an unreadable folder: _validate says why
-        key = None
-    if key is not None and key in _VALID:
-        return []
-    problems = _validate(data_dir, corpus=corpus)
-    if not problems and key is not None:
-        _VALID.add(key)
-    return problems
+    `require_corpus` (default: env ANALYSIS_REQUIRE_CORPUS) makes a missing source corpus a problem
+    instead of a skipped check.  Nothing is remembered between calls: load the data once and pass
+    the tables on (the command line does)."""
+    return _validate(data_dir, corpus=corpus, require_corpus=require_corpus)
 
 
 def _first_per_place(problems: list[Problem]) -> list[Problem]:
@@ -406,11 +379,13 @@ def _first_per_place(problems: list[Problem]) -> list[Problem]:
     return sorted(out)
 
 
-def corpus_required() -> bool:
+def corpus_required(require_corpus: bool | None = None) -> bool:
+    if require_corpus is not None:
+        return require_corpus
     return os.environ.get(REQUIRE_CORPUS_ENV, "").strip() not in ("", "0")
 
 
-def _validate(data_dir=None, *, corpus: bool = True) -> list[Problem]:
+def _validate(data_dir=None, *, corpus: bool = True, require_corpus: bool | None = None) -> list[Problem]:
     problems: list[Problem] = []
     package = Package.at(data_dir)
     try:
@@ -424,7 +399,7 @@ def _validate(data_dir=None, *, corpus: bool = True) -> list[Problem]:
     problems = _descriptor_problems(package)
     if problems:
         return _first_per_place(problems)
-    if corpus and package.corpus is None and corpus_required():
+    if corpus and package.corpus is None and corpus_required(require_corpus):
         return [Problem(DESCRIPTOR, 0, "corpus", f"the source corpus is required ({REQUIRE_CORPUS_ENV}=1) but "
                         f"{package.corpus_path} holds no articles; set ANALYSIS_CORPUS to its folder")]
     rows = {name: _check_file(package, name, problems) for name in package.resources}
