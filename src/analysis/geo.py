@@ -123,7 +123,7 @@ def places(tables):
     refs = tables["references"][["reference_id", "title", "publisher", "url"]].copy()
     p = p.merge(refs, on="reference_id", how="left")
     bounds = boundaries(tables)
-    ids = [governorate_at(tables, la, lo, bounds) for la, lo in zip(p["lat"], p["lon"])]
+    ids = [governorate_at(tables, la, lo, bounds) for la, lo in zip(p["lat"], p["lon"], strict=True)]
     p["area_id"] = pd.array(ids, dtype="string")
     p["area_en"] = pd.array([bounds[i]["name_en"] if i else None for i in ids], dtype="string")
     return p

@@ -22,7 +22,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path as MPath
 
-from . import arabic, bases as _bases, geo
+from . import arabic, geo
+from . import bases as _bases
 from . import sourceline as _sourceline
 from .figures import INK, MUTED, SUB_PT, _check_lang, _ls, _package, _t, _tables, _title, _wrap_to
 
@@ -229,7 +230,7 @@ def _frame(ax, extent):
 
 
 def _draw_areas(ax, layers, *, z=1):
-    for key, a in sorted(layers["areas"].items()):
+    for _key, a in sorted(layers["areas"].items()):
         if a.get("kind") == "country":
             fc, ec, lw = COUNTRY_FILL, "#b5b5b5", 0.5
         elif a.get("kurdistan"):
@@ -527,7 +528,7 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
         view = _view_box(MAP_EXTENT)
         shown_main = {str(p[f"name_{lang}"]) for p, _ in drawn if ins is None or not _inside(p, INSET_EXTENT)}
         shown_inset = {str(p[f"name_{lang}"]) for p, _ in drawn_in}
-        for key, a in sorted(layers["areas"].items(), key=lambda kv: (kv[1].get("kind") != "country", kv[0])):
+        for _key, a in sorted(layers["areas"].items(), key=lambda kv: (kv[1].get("kind") != "country", kv[0])):
             geom = a["geometry"].intersection(view)
             if geom.is_empty or a[f"name_{lang}"] in shown_main:  # a city's name is not repeated for its governorate
                 continue
@@ -553,7 +554,7 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
                                  color=KURDISTAN_EDGE, fontweight="bold", pad=4.0, halo=KURDISTAN_FILL)
                     break
         if ins is not None:  # governorate names in the inset (Baghdad's is too small on the main map)
-            for key, a in sorted(layers["areas"].items()):
+            for _key, a in sorted(layers["areas"].items()):
                 if a.get("kind") != "governorate":
                     continue
                 geom = a["geometry"].intersection(_view_box(INSET_EXTENT))

@@ -160,7 +160,7 @@ def timeline_geometry(tables, lang: str = "ar", *, kinds=None, width: float | No
                      "when": when, "key": str(r["_id"]) in KEY, "height": len(lines) + ROW_GAP})
     tops = np.cumsum([0.0] + [r["height"] for r in rows[:-1]])
     total = float(sum(r["height"] for r in rows))
-    for r, top in zip(rows, tops):
+    for r, top in zip(rows, tops, strict=True):
         r["y"] = total - top - r["height"] / 2
     # the earlier milestones, compactly: «قبل 2020: الحدث (التاريخ)؛ ...»
     items = [f"{r[f'title_{lang}']} ({_when(r, lang).replace(' ', NBSP)})" for _, r in early.iterrows()]
@@ -245,7 +245,7 @@ def plot_timeline(data=None, *, ax=None, lang: str = "ar", kinds=None, narrow: b
         widest = max([_f._text_width_pt(_f._t(r["label"], lang), _f.TEXT_PT, lang,
                                         weight="bold" if r["key"] else "normal") for r in geo["rows"]] + [0])
         ax.tick_params(axis="y", length=0, pad=widest + 6)
-        for tick, r in zip(ax.get_yticklabels(), geo["rows"]):
+        for tick, r in zip(ax.get_yticklabels(), geo["rows"], strict=True):
             tick.set_horizontalalignment("right" if lang == "ar" else "left")
             tick.set_fontsize(_f.TEXT_PT)
             tick.set_color(_f.INK if r["key"] else "#333333")
