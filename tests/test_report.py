@@ -445,3 +445,20 @@ def test_figure_alt_texts_come_from_the_data_and_reach_the_pdf(built, values):
         assert any(a.startswith(want[:40]) for a in alts), (name, want[:40], [a[:40] for a in alts])
     html_alts = re.findall(r'<img[^>]*\balt="([^"]*)"', built["html"].read_text(encoding="utf-8"))
     assert len(html_alts) >= len(report.FIGURES) and all(re.search(r"\d", a) for a in html_alts[:len(report.FIGURES)])
+
+
+def test_arabic_indic_digits_throughout_the_pdf(tmp_path_factory, monkeypatch):
+    """ANALYSIS_DIGITS=arabic-indic: prose, tables, section and page numbers in ٠-٩; only digits
+    inside Latin tokens (ids, names such as K-1, SHA-256, file names) stay Latin."""
+    figs, _ = figures(tmp_path_factory)
+    out = tmp_path_factory.mktemp("indic")
+    monkeypatch.setenv("ANALYSIS_DIGITS", "arabic-indic")
+    report.render(None, out, engine="builtin", figures_dir=figs, formats=("pdf",))
+    tool = _poppler("pdftotext")
+    text = subprocess.run([tool, "-enc", "UTF-8", "-f", "1", "-l", "3", str(out / "briefing.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    text = BIDI_CONTROLS.sub("", text)
+    assert "٢٬٥٠٠" in text and "١٧٠٬٠٠٠" in text
+    assert re.search(r"^\s*١\s*$", text, re.M), "page 1's number"
+    bare = re.sub(r"[A-Za-z][A-Za-z0-9\-.]*|[0-9][A-Za-z0-9\-.]*[A-Za-z][A-Za-z0-9\-.]*", "", text)
+    assert not re.search(r"[0-9]", bare), re.search(r".{0,30}[0-9].{0,30}", bare).group(0)
