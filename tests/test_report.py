@@ -404,3 +404,61 @@ def test_shipped_latin_fonts_are_a_fresh_cut_of_noto_sans():
 
     for role, name in LATIN_SUBSETS.items():
         assert (FONT_DIR / name).read_bytes() == latin_subset(FONT_DIR / FONT_FILES[role]), name
+
+
+# ------------------------------------------------------------------------------------------
+# alt text (issue 9): from the data, with the key numbers, in the PDF's structure too
+
+
+def _pdf_alt_texts(pdf: Path) -> list[str]:
+    """The /Alt strings of the PDF's structure elements (in plain or Flate streams)."""
+    import zlib
+
+    data = pdf.read_bytes()
+    chunks = [data]
+    for m in re.finditer(rb"stream\r?\n", data):
+        end = data.find(b"endstream", m.end())
+        try:
+            chunks.append(zlib.decompress(data[m.end():end]))
+        except zlib.error:
+            pass
+    out = []
+    for c in chunks:
+        for m in re.finditer(rb"/Alt\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)", c):
+            s = m.group(1)
+            raw = (bytes.fromhex(re.sub(rb"\s", b"", s[1:-1]).decode()) if s[:1] == b"<"
+                   else re.sub(rb"\\(.)", lambda x: x.group(1), s[1:-1]))
+            out.append(raw.decode("utf-16") if raw[:2] in (b"\xfe\xff", b"\xff\xfe") else raw.decode("latin-1"))
+    return out
+
+
+def test_figure_alt_texts_come_from_the_data_and_reach_the_pdf(built, values):
+    qmd = (ROOT / "report" / "briefing.qmd").read_text(encoding="utf-8")
+    assert "fig-alt=" not in qmd  # alt texts come from values (alt.lua), never typed or shortcoded
+    for name in report.FIGURES:
+        assert f'#fig-{name} alt-value="alt.{name}"' in qmd, name
+    alts = _pdf_alt_texts(built["pdf"])
+    assert values["troops"]["peak"].replace("نحو ", "") in " ".join(alts)
+    for name in report.FIGURES:
+        want = BIDI_CONTROLS.sub("", values["alt"][name]).replace("\\", "")
+        assert re.search(r"\d", want), f"alt text of {name} states no number: {want}"
+        assert any(a.startswith(want[:40]) for a in alts), (name, want[:40], [a[:40] for a in alts])
+    html_alts = re.findall(r'<img[^>]*\balt="([^"]*)"', built["html"].read_text(encoding="utf-8"))
+    assert len(html_alts) >= len(report.FIGURES) and all(re.search(r"\d", a) for a in html_alts[:len(report.FIGURES)])
+
+
+def test_arabic_indic_digits_throughout_the_pdf(tmp_path_factory, monkeypatch):
+    """ANALYSIS_DIGITS=arabic-indic: prose, tables, section and page numbers in ٠-٩; only digits
+    inside Latin tokens (ids, names such as K-1, SHA-256, file names) stay Latin."""
+    figs, _ = figures(tmp_path_factory)
+    out = tmp_path_factory.mktemp("indic")
+    monkeypatch.setenv("ANALYSIS_DIGITS", "arabic-indic")
+    report.render(None, out, engine="builtin", figures_dir=figs, formats=("pdf",))
+    tool = _poppler("pdftotext")
+    text = subprocess.run([tool, "-enc", "UTF-8", "-f", "1", "-l", "3", str(out / "briefing.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    text = BIDI_CONTROLS.sub("", text)
+    assert "٢٬٥٠٠" in text and "١٧٠٬٠٠٠" in text
+    assert re.search(r"^\s*١\s*$", text, re.M), "page 1's number"
+    bare = re.sub(r"[A-Za-z][A-Za-z0-9\-.]*|[0-9][A-Za-z0-9\-.]*[A-Za-z][A-Za-z0-9\-.]*", "", text)
+    assert not re.search(r"[0-9]", bare), re.search(r".{0,30}[0-9].{0,30}", bare).group(0)

@@ -502,7 +502,8 @@ def variables(tables, data_dir=None) -> dict:
     for key, rows in rows_of.items():
         pairs = [(TR._row(tables, t, i)["source_id"], TR._row(tables, t, i)["paragraph"]) for t, i in rows]
         touched = _ranked(tables, {c for r in rows for c in cr.get((r[0], r[1]), set())})
-        hedge = ("وتختلف المصادر هنا في " + join_ar([SA._topic(tables, c) for c in touched]) + ".") if touched else ""
+        hedge = (f"وتختلف المصادر هنا في {phrase(len(touched), 'issue')}: " + join_ar([SA._topic(tables, c) for c in touched])
+                 + ".") if touched else ""
         v["findings"][key] = {"cite": SA.cite(tables, pairs), "hedge": hedge}
     # what the sources cover: years with no dated row, and the stretch between the articles
     years = sorted(set(src["published"].dt.year))

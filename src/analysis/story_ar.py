@@ -60,10 +60,12 @@ def _topic(tables, cid) -> str:
 
 
 def hedge(tables, conflicts) -> str:
-    """«، وتختلف المصادر في: أ، وب»: every open conflict named and linked; "" when none."""
+    """«، وتختلف المصادر في مسألتين: أ وب»: every open conflict named and linked; "" when none."""
+    from .report import phrase
+
     if not conflicts:
         return ""
-    return "، وتختلف المصادر في " + join([_topic(tables, c) for c in conflicts])
+    return f"، وتختلف المصادر في {phrase(len(conflicts), 'issue')}: " + join([_topic(tables, c) for c in conflicts])
 
 
 def _date(row) -> str:
@@ -177,7 +179,7 @@ def summary(tables, facts=None) -> list[str]:
     if "disputes" in f:
         d = f["disputes"]
         top = d.conflicts[:2]
-        s = (f"ولم تحسم المصادر {phrase(d.numbers['count'], 'issue')} تختلف فيها، أثقلها أثراً "
+        s = (f"ولم تحسم المصادر {phrase(d.numbers['count'], 'issue')} تختلف فيها، أثقلها أثراً: "
              f"{join([_topic(tables, c) for c in top])}")
         if "gap" in f:
             g = f["gap"].numbers

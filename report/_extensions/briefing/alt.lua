@@ -16,7 +16,12 @@ local function fill(el)
   local key = el.attributes and el.attributes["alt-value"]
   if key then
     el.attributes["alt-value"] = nil
-    el.attributes["fig-alt"] = pandoc.utils.stringify(M.value(key))
+    -- plain text: the isolates that keep data runs apart on the page mean nothing in an attribute
+    local text = pandoc.utils.stringify(M.value(key))
+    for _, mark in ipairs({ "\u{2066}", "\u{2067}", "\u{2068}", "\u{2069}" }) do
+      text = text:gsub(mark, "")
+    end
+    el.attributes["fig-alt"] = text
     return el
   end
 end
