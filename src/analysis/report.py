@@ -789,6 +789,7 @@ def generated_markdown(tables) -> dict[str, str]:
         cell = f"[{name}]{{#{source_anchor(s['source_id'])}}}"
         if not _isna(s["outlet_en"]):
             cell += f"{NBSP}({ltr(md_escape(s['outlet_en']).replace(' ', NBSP))})"  # never split
+        cell += f": {_txt(s['subject_ar'])}"  # what it reports, in our words (its headline is not copied)
         window = fperiod(s["date_earliest"], s["date_latest"], "day")
         facts = num(cov.loc[s["source_id"], "total"]) if s["source_id"] in cov.index else "—"
         rows.append([cell, ob.get(str(s["outlet_basis"]), ""),
@@ -798,7 +799,7 @@ def generated_markdown(tables) -> dict[str, str]:
                        f"قرينة الناشر: {_named(tables, s['outlet_reason_ar'])} قرينة التاريخ: {_named(tables, s['date_reason_ar'])}\n")
         ids.append([ltr(md_escape(s["source_id"])), f"{name} ({fdate(s['published'], s['date_precision'])})",
                     ltr(md_escape(s["file"], group=False)), ltr(md_escape(str(s["sha256"])[:16], group=False))])
-    out["sources"] = _table(["الناشر", "معرفة الناشر", "تاريخ النشر", "معرفة التاريخ",
+    out["sources"] = _table(["الناشر وما يرويه المقال", "معرفة الناشر", "تاريخ النشر", "معرفة التاريخ",
                              "المدى الذي تسمح به القرائن", "الفقرات", "الوقائع المسندة إليه"], rows,
                             [22, 11, 12, 14, 23, 8, 10])
     out["source_reasons"] = "\n".join(reasons) + "\n"
