@@ -56,15 +56,21 @@ build/validated: $(SETUP) $(DATA) $(CORE_SRC)
 	@touch $@
 validate: build/validated ## check data/ against its descriptor and the source articles
 
+# The digit style (ANALYSIS_DIGITS) is drawn into figures and written into the briefing: a stamp
+# named after it makes a change of style rebuild both, as a change of file would.
+DIGITS_STAMP := build/digits-$(or $(strip $(ANALYSIS_DIGITS)),latin)
+$(DIGITS_STAMP):
+	@mkdir -p build && rm -f build/digits-* && touch $@
+
 # Stage 2: figures.  The briefing needs only the SVGs; `make figures` adds PNG and PDF for reuse.
-$(FIG_SVG) &: build/validated $(FIGURE_SRC)
+$(FIG_SVG) &: build/validated $(FIGURE_SRC) $(DIGITS_STAMP)
 	$(PY) -m analysis figures --data data --out figures --formats svg --validated
-$(FIG_PRINT) &: build/validated $(FIGURE_SRC)
+$(FIG_PRINT) &: build/validated $(FIGURE_SRC) $(DIGITS_STAMP)
 	$(PY) -m analysis figures --data data --out figures --formats png,pdf --validated
 figures: $(FIG_FILES) ## draw figures/*.{svg,png,pdf}
 
 # Stage 3: the briefing.
-$(OUT)/briefing.pdf $(OUT)/briefing.html &: $(FIG_SVG) $(REPORT_IN) $(BRIEFING_SRC) $(FIGURE_SRC)
+$(OUT)/briefing.pdf $(OUT)/briefing.html &: $(FIG_SVG) $(REPORT_IN) $(BRIEFING_SRC) $(FIGURE_SRC) $(DIGITS_STAMP)
 	$(PY) -m analysis report --data data --figures figures --out $(OUT) --validated
 report: $(OUT)/briefing.pdf $(OUT)/briefing.html ## render the briefing to PDF and HTML
 

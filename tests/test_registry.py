@@ -39,3 +39,4 @@ def test_reading_the_registry_loads_nothing_heavy():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT / "src", capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == list(registry.NAMES)
+

@@ -68,3 +68,19 @@ def test_latin_parentheticals_never_split():
     assert f"(CNN{NBSP}Arabic)" in s and "(Al-Amsar)" in s
     assert f"9{NBSP}كانون{NBSP}الأول{NBSP}2021" in s
     assert "سي إن إن بالعربية" in s  # Arabic words still break normally
+
+
+def test_figures_follow_the_briefings_digit_and_thousands_style(monkeypatch):
+    """ANALYSIS_DIGITS=arabic-indic reaches the figures' Arabic text as it reaches the prose, and a
+    bare count in data text is grouped as the prose groups it (years are left alone)."""
+    from analysis.figures import _t
+
+    assert "2,500" in _t("رقم 2500 جندي أواخر 2021", "ar") and "2021" in _t("رقم 2500 جندي أواخر 2021", "ar")
+    assert _t("the figure of 2500 troops in 2021", "en") == "the figure of 2,500 troops in 2021"
+    monkeypatch.setenv("ANALYSIS_DIGITS", "arabic-indic")
+    assert "٢" in _t("2021", "ar") and _t("2021", "en") == "2021"
+    monkeypatch.setenv("ANALYSIS_DIGITS", "roman")
+    from analysis.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="ANALYSIS_DIGITS"):
+        _t("2021", "ar")

@@ -40,6 +40,7 @@ def _figures(args) -> int:
     from .figures import write_all
 
     check_writable(args.out)  # before the data are read: say a bad output folder first
+    config.digits()  # and a bad ANALYSIS_DIGITS
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
     for path in write_all(args.data, args.out, formats=formats, tables=_tables(args)):
         print(path)
@@ -51,6 +52,7 @@ def _report(args) -> int:
     from .report import render
 
     check_writable(args.out)  # before the data are read: say a bad output folder first
+    config.digits()  # and a bad ANALYSIS_DIGITS
     for path in render(args.data, args.out, engine=args.engine, figures_dir=args.figures, tables=_tables(args)):
         print(path)
     return 0

@@ -292,7 +292,7 @@ def _reshape_line(line: str) -> str:
     return get_display(arabic_reshaper.reshape(line))
 
 
-def label(text: str, *, mode: str | None = None, digits: str = "latin") -> str:
+def label(text: str, *, mode: str | None = None, digits: str | None = None) -> str:
     """Return *text* in the form the running matplotlib draws correctly.
 
     ``native`` (matplotlib shapes itself): the logical string, unchanged.
@@ -301,11 +301,16 @@ def label(text: str, *, mode: str | None = None, digits: str = "latin") -> str:
     algorithm, so Western digits, ``%``, brackets, dates and Latin names
     like K-1 keep their order and brackets are mirrored).
     ``mode=None`` picks by :func:`native_shaping`.  ``digits="arabic"``
-    converts numbers with :func:`to_arabic_digits` first.  Strings without
+    converts numbers with :func:`to_arabic_digits` first; ``digits=None`` follows the
+    briefing's choice (env ANALYSIS_DIGITS=arabic-indic, analysis.config.digits).  Strings without
     Arabic letters only get the digit conversion.
 
     Use for matplotlib only; prose and HTML take the logical string.
     """
+    if digits is None:
+        from .config import digits as briefing_digits
+
+        digits = "arabic" if briefing_digits() == "arabic-indic" else "latin"
     _check_digits(digits)
     if not isinstance(text, str):
         text = str(text)

@@ -22,8 +22,20 @@ OUTPUT_DIR = REPORT_DIR / "_output"
 #: Other variables, read where they are used: ANALYSIS_CORPUS (the articles' folder),
 #: ANALYSIS_REQUIRE_CORPUS (1: a missing corpus is an error), ANALYSIS_ARABIC_MODE
 #: (native|reshape), ANALYSIS_JOBS (figure worker processes), SOURCE_DATE_EPOCH (the build date),
-#: ANALYSIS_DEBUG (1: show the traceback of an unexpected error), ANALYSIS_DIGITS (latin |
-#: arabic-indic: the digits of the whole briefing, analysis.text_ar.digits_mode).
+#: ANALYSIS_DEBUG (1: show the traceback of an unexpected error), ANALYSIS_DIGITS (see digits()).
 ENVIRONMENT = ("ANALYSIS_DATA", "ANALYSIS_FIGURES", "ANALYSIS_REPORT_DIR", "ANALYSIS_CORPUS",
                "ANALYSIS_REQUIRE_CORPUS", "ANALYSIS_ARABIC_MODE", "ANALYSIS_JOBS", "SOURCE_DATE_EPOCH",
                "ANALYSIS_DEBUG", "ANALYSIS_DIGITS")
+
+#: The digit styles of the whole briefing, prose, tables and figures alike (env ANALYSIS_DIGITS).
+DIGIT_MODES = ("latin", "arabic-indic")
+
+
+def digits(value: str | None = None) -> str:
+    """The briefing's digits: `value`, else env ANALYSIS_DIGITS, else latin (2,500 or ٢٬٥٠٠)."""
+    from .errors import ConfigError
+
+    mode = (value or os.environ.get("ANALYSIS_DIGITS", "") or "latin").strip().lower()
+    if mode not in DIGIT_MODES:
+        raise ConfigError(f"ANALYSIS_DIGITS={mode!r} is not a digit style: use one of {', '.join(DIGIT_MODES)}")
+    return mode

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Problem", "AnalysisError", "DataValidationError", "ReportError", "OutputError"]
+__all__ = ["Problem", "AnalysisError", "DataValidationError", "ReportError", "OutputError", "ConfigError"]
 
 
 @dataclass(frozen=True, order=True)
@@ -39,3 +39,7 @@ class ReportError(AnalysisError, RuntimeError):
 
 class OutputError(AnalysisError, OSError):
     """An output folder cannot be written, or a build setting (SOURCE_DATE_EPOCH) is unusable."""
+
+
+class ConfigError(AnalysisError, ValueError):
+    """An environment variable the package reads holds a value it cannot use."""

@@ -253,7 +253,12 @@ def _package(tables):
 
 
 def _t(text: str, lang: str) -> str:
-    """A string ready to draw: shaped/reordered for Arabic as the running matplotlib needs."""
+    """A string ready to draw: bare numbers in the briefing's thousands style (2,500, as the prose
+    and tables write them), its digit style (ANALYSIS_DIGITS, Arabic only), and shaped/reordered
+    for Arabic as the running matplotlib needs."""
+    from .text_ar import group_thousands
+
+    text = group_thousands(str(text))
     return arabic.label(text) if lang == "ar" else text
 
 

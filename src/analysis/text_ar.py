@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 
 from .arabic import MONTHS_EGYPTIAN, MONTHS_IRAQI, to_arabic_digits
+from .config import DIGIT_MODES  # noqa: F401  (re-exported: the digit styles)
+from .config import digits as digits_mode  # the briefing's digit style: one reader, analysis.config
 
 __all__ = ["Noun", "NBSP", "UNKNOWN_PUBLISHER", "count", "join", "number", "keep_dates", "keep_latin",
            "keep_together", "date_range", "group_thousands", "digits_mode", "apply_digits", "copy_problems"]
@@ -162,18 +164,7 @@ def group_thousands(text: str) -> str:
     return _BARE_NUMBER_RE.sub(sub, text)
 
 
-#: Digit styles of the whole briefing (env ANALYSIS_DIGITS, analysis.config.DIGITS).
-DIGIT_MODES = ("latin", "arabic-indic")
 
-
-def digits_mode(value: str | None = None) -> str:
-    """The briefing's digit style: `value`, else ANALYSIS_DIGITS, else latin."""
-    import os
-
-    mode = (value or os.environ.get("ANALYSIS_DIGITS", "") or "latin").strip().lower()
-    if mode not in DIGIT_MODES:
-        raise ValueError(f"ANALYSIS_DIGITS={mode!r}: use one of {', '.join(DIGIT_MODES)}")
-    return mode
 
 
 def apply_digits(text: str, mode: str = "latin") -> str:
