@@ -121,7 +121,7 @@ def main() -> None:
         make("clean")
         stages = {}
         for stage, target in (("validate", "validate"), ("figures (SVG) + briefing (HTML + PDF)", "report")):
-            stages[stage], _ = clock(lambda: make(target))
+            stages[stage], _ = clock(lambda target=target: make(target))
             row(f"cold make: {stage}", stages[stage])
         cold = sum(stages.values())
         row("cold make report, total", cold, 10)
@@ -145,8 +145,8 @@ def main() -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from analysis import figures, load, report
     from analysis import attacks as attacks_mod
+    from analysis import figures, load, report
 
     tables = load()
     # Irreducible steps: savefig per file, pandoc per output, one typst compile.
@@ -154,7 +154,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for name, make_fig in figures.FIGURES.items():
             fig = make_fig(tables)
-            seconds, _ = clock(lambda: figures._save(fig, Path(tmp) / f"{name}.svg", "svg"))
+            seconds, _ = clock(lambda fig=fig, name=name: figures._save(fig, Path(tmp) / f"{name}.svg", "svg"))
             savefig += seconds
             plt.close(fig)
         row(f"irreducible: savefig, {len(figures.FIGURES)} SVG files", savefig)
@@ -174,7 +174,7 @@ def main() -> None:
         report._run, typst.compile = timed_run, timed_compile
         try:
             for fmt in ("html", "pdf"):
-                seconds, _ = clock(lambda: report.render(out_dir=Path(tmp) / fmt, figures_dir=Path(tmp), formats=(fmt,)))
+                seconds, _ = clock(lambda fmt=fmt: report.render(out_dir=Path(tmp) / fmt, figures_dir=Path(tmp), formats=(fmt,)))
                 row(f"render {fmt.upper()} alone", seconds)
         finally:
             report._run, typst.compile = real_run, real_compile
@@ -190,7 +190,7 @@ def main() -> None:
     for name in ("plot_troops", "plot_bases", "plot_attacks", "plot_attacks_per_year", "plot_sources"):
         fn = getattr(figures, name)
 
-        def draw():
+        def draw(fn=fn):
             ax = fn(tables)
             ax.figure.canvas.draw()
             plt.close(ax.figure)

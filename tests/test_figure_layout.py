@@ -21,9 +21,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.collections import PathCollection  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
-from matplotlib.markers import MarkerStyle  # noqa: E402
 from matplotlib.legend import Legend  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.markers import MarkerStyle  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 from analysis import arabic, figures, sourceline  # noqa: E402
@@ -237,7 +237,7 @@ def test_briefing_figures_have_no_in_chart_title(name, tables):
 
 
 def _same(c1, c2) -> bool:
-    return all(abs(x - y) < 2e-3 for x, y in zip(to_rgba(c1)[:3], to_rgba(c2)[:3]))
+    return all(abs(x - y) < 2e-3 for x, y in zip(to_rgba(c1)[:3], to_rgba(c2)[:3], strict=True))
 
 
 def _marker_drawn(ax, marker, color) -> bool:
@@ -286,7 +286,7 @@ def test_legends_outside_the_data_area_and_only_for_drawn_symbols(name, lang, ta
         inside = min(box.x1, ax.bbox.x1) - max(box.x0, ax.bbox.x0) > 1 and \
             min(box.y1, ax.bbox.y1) - max(box.y0, ax.bbox.y0) > 1
         assert not inside, f"{name} [{lang}]: legend inside the data area"
-        for handle, text in zip(leg.legend_handles, leg.get_texts()):
+        for handle, text in zip(leg.legend_handles, leg.get_texts(), strict=True):
             if not text.get_text():
                 continue
             if isinstance(handle, Line2D):

@@ -29,7 +29,10 @@ pytest.importorskip("pypandoc")
 pytest.importorskip("typst")
 pytestmark = pytest.mark.slow  # renders a clone with Quarto and the built-in engine
 
-from analysis import report  # noqa: E402
+from analysis import (
+    registry,  # noqa: E402
+    report,  # noqa: E402
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -315,7 +318,7 @@ def test_same_tables_every_row(rendered):
 
 def test_same_figures_and_captions(rendered):
     q, b = page(rendered["quarto"]["html"]), page(rendered["builtin"]["html"])
-    assert q.images == b.images == len(report.FIGURES)
+    assert q.images == b.images == len(report.FIGURES) + len(registry.NARROW)
     norm = [re.sub(r"\s+", " ", c.replace("\xa0", " ")).strip() for c in b.captions]
     assert [re.sub(r"\s+", " ", c.replace("\xa0", " ")).strip() for c in q.captions] == norm
     assert any(c.startswith("الجدول 1:") for c in norm) and any(c.startswith("الشكل 1:") for c in norm)

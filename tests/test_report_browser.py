@@ -20,9 +20,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from test_report import build
 
 from analysis import report
-from test_report import build
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

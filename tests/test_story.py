@@ -9,7 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from analysis import report, story, story_ar, text_ar
+from analysis import (
+    registry,  # noqa: E402
+    report,
+    story,
+    story_ar,
+    text_ar,
+)
 from analysis.data import load
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -174,7 +180,7 @@ def test_arabic_indic_digits_for_the_whole_briefing(tmp_path, monkeypatch):
     monkeypatch.setenv("ANALYSIS_DIGITS", "arabic-indic")
     figs = tmp_path / "figs"
     figs.mkdir()
-    for name in report.FIGURES:
+    for name in registry.NAMES:
         (figs / f"{name}.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>", encoding="utf-8")
     project = tmp_path / "report"
     project.mkdir()

@@ -214,7 +214,7 @@ def build_timestamp(tables) -> int:
     A set value must be whole seconds and no earlier than the latest source: a briefing cannot be
     released before the articles it is built from."""
     latest = tables["sources"]["published"].max()
-    floor = int(dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.timezone.utc).timestamp())
+    floor = int(dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.UTC).timestamp())
     env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not env:
         return floor
@@ -224,7 +224,7 @@ def build_timestamp(tables) -> int:
     if value > MAX_EPOCH:
         raise OutputError(f"SOURCE_DATE_EPOCH={env[:40]} is after the year 9999.")
     if value < floor:
-        when = dt.datetime.fromtimestamp(value, dt.timezone.utc).date()
+        when = dt.datetime.fromtimestamp(value, dt.UTC).date()
         raise OutputError(f"SOURCE_DATE_EPOCH={value} ({when}) is before the latest source ({latest.date()}); "
                           "a briefing cannot be released before its sources.")
     return value
@@ -284,7 +284,7 @@ def variables(tables, data_dir=None) -> dict:
     # title block
     first_src = src.sort_values("published").iloc[0]
     last_src = src.sort_values("published").iloc[-1]
-    v["build"] = {"date": fdate(dt.datetime.fromtimestamp(ts, dt.timezone.utc), "day"),
+    v["build"] = {"date": fdate(dt.datetime.fromtimestamp(ts, dt.UTC), "day"),
                   "epoch": str(ts)}
     v["data"] = {
         "version": md_escape(pkg.descriptor.get("version", "")),
@@ -383,7 +383,7 @@ def variables(tables, data_dir=None) -> dict:
     part = B.handed_over(ev, states=B.PARTIAL_STATES)
     if len(part):
         v["bases"]["partial_names"] = join_ar([md_escape(names[b]) for b in part["base_id"]])
-        v["bases"]["partial_date"] = join_ar([fdate(d, p) for d, p in zip(part["date"], part["precision"])])
+        v["bases"]["partial_date"] = join_ar([fdate(d, p) for d, p in zip(part["date"], part["precision"], strict=True)])
     if len(rem):
         r = rem.iloc[-1]
         row = bases.set_index("base_id").loc[r["base_id"]]
@@ -662,7 +662,7 @@ def generated_markdown(tables) -> dict[str, str]:
     # bases: provinces summary (dates at the precision of the event they come from)
     ho = B.handed_over(tables["base_events"])
     ho_prec: dict = {}
-    for d, p in zip(ho["date"], ho["precision"]):
+    for d, p in zip(ho["date"], ho["precision"], strict=True):
         ho_prec.setdefault(d, []).append(str(p))
 
     def _handover_date(value):
@@ -725,9 +725,8 @@ def generated_markdown(tables) -> dict[str, str]:
                              "الإصابات كما وردت", "المصدر"], rows, [11, 8, 11, 13, 9, 8, 6, 6, 17, 11])
 
     # milestones: undated but bounded events go where their bounds put them; disputed ones say so
-    from .truth import conflict_rows
-
     from .text_ar import date_range
+    from .truth import conflict_rows
 
     ms = _milestone_order(tables["milestones"])
     in_conflict = conflict_rows(tables)  # a side (conflict_id) or the subject of a conflict
@@ -756,7 +755,7 @@ def generated_markdown(tables) -> dict[str, str]:
 
     # conflicts: claims side by side, the most consequential first (rank: editorial data)
     from .story import _ranked
-    from .story_ar import conflict_anchor, source_anchor, outlet
+    from .story_ar import conflict_anchor, outlet, source_anchor
 
     dis = S.disagreements(tables)
     status = L("conflicts", "status")
@@ -924,7 +923,7 @@ def generate(data_dir=None, project_dir=None, figures_dir=None, *, tables=None) 
     p = gen / "fonts.css"
     _write(p, font_css())
     written.append(p)
-    for name, src in figures.items():
+    for src in figures.values():
         p = gen / "figures" / src.name
         _write(p, src.read_bytes())
         written.append(p)

@@ -125,9 +125,9 @@ def date_range(start, end, precision: str = "day", *, between: bool = False) -> 
     """«من X إلى Y» without repeating what both ends share: «من آذار إلى آب 2020», «من 3 إلى
     9 كانون الأول 2021», «من كانون الأول 2021 إلى آذار 2022»; one date when both ends read
     the same.  Dates never break across lines (no-break spaces inside each)."""
-    from .arabic import format_date
-
     import pandas as pd
+
+    from .arabic import format_date
 
     a, b = pd.Timestamp(start), pd.Timestamp(end)
     full_a, full_b = format_date(a, precision), format_date(b, precision)

@@ -92,7 +92,7 @@ def conflict_rows(tables) -> dict[tuple[str, str], set[str]]:
     for name, key in ids.items():
         if name not in tables or "conflict_id" not in tables[name] or name == "claims":
             continue
-        for rid, cid in zip(tables[name][key].astype(str), tables[name]["conflict_id"]):
+        for rid, cid in zip(tables[name][key].astype(str), tables[name]["conflict_id"], strict=True):
             if not pd.isna(cid) and str(cid) in open_:
                 out.setdefault((name, rid), set()).add(str(cid))
     for r in conf.itertuples(index=False):
@@ -285,8 +285,8 @@ def printed_problems(values: dict, tables) -> list[str]:
 def problems(tables) -> list:
     """Rows stronger or more precise than their source (see the module docstring)."""
     from . import bases as B
-    from .package import DESCRIPTOR
     from .errors import Problem
+    from .package import DESCRIPTOR
 
     p: list = []
     file = {name: tables.package.path(name).name for name in tables} if hasattr(tables, "package") else {n: n for n in tables}
