@@ -29,10 +29,7 @@ pytest.importorskip("pypandoc")
 pytest.importorskip("typst")
 pytestmark = pytest.mark.slow  # renders a clone with Quarto and the built-in engine
 
-from analysis import (
-    registry,  # noqa: E402
-    report,  # noqa: E402
-)
+from analysis import registry, report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

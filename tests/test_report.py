@@ -17,10 +17,7 @@ import pytest
 pytest.importorskip("pypandoc")
 pytest.importorskip("typst")
 
-from analysis import (
-    registry,  # noqa: E402
-    report,  # noqa: E402
-)
+from analysis import registry, report  # noqa: E402
 from analysis.data import load  # noqa: E402
 
 pytestmark = pytest.mark.slow  # builds the briefing / draws and reads back every figure

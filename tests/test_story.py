@@ -9,13 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import (
-    registry,  # noqa: E402
-    report,
-    story,
-    story_ar,
-    text_ar,
-)
+from analysis import registry, report, story, story_ar, text_ar
 from analysis.data import load
 
 ROOT = Path(__file__).resolve().parents[1]
