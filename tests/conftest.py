@@ -23,6 +23,16 @@ def tables():
     return load(validate=False)
 
 
+@pytest.fixture
+def curated(tables):
+    """A fresh copy of the curated tables, for a test that changes them."""
+    from analysis.package import Tables
+
+    copy = Tables({name: table.copy() for name, table in tables.items()})
+    copy.package = tables.package
+    return copy
+
+
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield

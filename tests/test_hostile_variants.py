@@ -233,6 +233,26 @@ def test_invisible_characters_outside_the_format_category_are_rejected_too(data,
         f"U+{ord(char):04X} {unicodedata.name(char)} accepted"
 
 
+@pytest.mark.slow
+def test_the_briefing_never_pairs_new_tables_with_figures_drawn_from_other_data(data, tmp_path, curated_figures):
+    """`python -m analysis report` (a documented stage command) takes figures/ as it finds them:
+    after a base was renamed in data/, the briefing's tables showed the new name and its
+    figures the old one, exit 0 (Quarto's pre-render hook redraws stale figures; the command
+    line does not even warn).  Either it redraws or it refuses, naming the stale figures."""
+    import base64
+
+    set_cell(data, "bases.csv", 2, "name_ar", "ZQNEW قاعدة")
+    assert validate(data) == []
+    out = tmp_path / "out"
+    done = build_report(data, curated_figures, out)
+    if done.returncode == 0:
+        html = (out / "briefing.html").read_text(encoding="utf-8")
+        assert "ZQNEW" in html  # the tables have the new name
+        svgs = [base64.b64decode(m).decode("utf-8", "replace")
+                for m in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)]
+        assert svgs and any("ZQNEW" in svg for svg in svgs), "the figures show the base's old name"
+
+
 def test_md_escape_keeps_the_spaces_a_string_was_written_with():
     """Data text arrives exactly as written: md_escape folds every Unicode space to a plain one,
     so a no-break space (U+00A0, which keeps "2,500 جندي" or "F 16" on one line) or a narrow
@@ -431,7 +451,7 @@ def _texts_off_figure(fig):
 
 
 @pytest.mark.parametrize("name", ["bases", "attacks"])
-def test_a_long_word_in_a_base_name_keeps_every_text_on_the_figure(tables, name):
+def test_a_long_word_in_a_base_name_keeps_every_text_on_the_figure(curated, name):
     """One base name written as an 80-letter word without spaces (a transliteration, a URL-like
     name) pushed the bases chart's notes and the attacks chart's legend off the figure's left
     edge, and squeezed the attacks chart into a narrow column of overlapping labels."""
@@ -440,7 +460,7 @@ def test_a_long_word_in_a_base_name_keeps_every_text_on_the_figure(tables, name)
     from analysis import arabic, figures
     from analysis.package import Tables
 
-    t = Tables(tables)
+    t = Tables(curated)
     t.package = analysis.data.Package.at()
     t["bases"].loc[t["bases"].index[0], "name_ar"] = "قاعدة" * 16
     with arabic.style("ar"):
@@ -466,7 +486,7 @@ def _plot(name):
 
 
 @pytest.mark.parametrize("name", PLOT_NAMES)
-def test_a_users_usetex_setting_does_not_run_data_text_through_tex(tables, name):
+def test_a_users_usetex_setting_does_not_run_data_text_through_tex(curated, name):
     """arabic.style() turns mathtext off for data text but leaves a notebook user's
     rcParams["text.usetex"] = True in force: every label, data strings included, goes to LaTeX
     (here: RuntimeError "latex could not be found"; with LaTeX installed, a note such as
@@ -475,7 +495,7 @@ def test_a_users_usetex_setting_does_not_run_data_text_through_tex(tables, name)
     from matplotlib.text import Text
 
     with plt.rc_context({"text.usetex": True}):
-        ax = _plot(name)(tables)
+        ax = _plot(name)(curated)
         texts = [t for t in ax.figure.findobj(Text) if t.get_text().strip()]
         assert not [t.get_text()[:30] for t in texts if t.get_usetex()], "data text set to go through TeX"
         ax.figure.canvas.draw()
@@ -494,7 +514,7 @@ def _contrast(a, b):
 
 
 @pytest.mark.parametrize("name", PLOT_NAMES)
-def test_a_users_dark_style_keeps_the_chart_legible(tables, name):
+def test_a_users_dark_style_keeps_the_chart_legible(curated, name):
     """Under plt.style.use("dark_background") the charts keep the style's black figure and axes
     but draw their text in near-black (#222222) and grey: 17 to 61 texts per chart at a contrast
     below 3:1, the values and source lines unreadable."""
@@ -502,7 +522,7 @@ def test_a_users_dark_style_keeps_the_chart_legible(tables, name):
     from matplotlib.text import Text
 
     with plt.style.context("dark_background"):
-        ax = _plot(name)(tables)
+        ax = _plot(name)(curated)
         fig = ax.figure
         fig.canvas.draw()
         low = []
@@ -516,16 +536,16 @@ def test_a_users_dark_style_keeps_the_chart_legible(tables, name):
 
 
 @pytest.mark.parametrize("name", PLOT_NAMES)
-def test_extra_keyword_arguments_reach_the_drawing(tables, name):
+def test_extra_keyword_arguments_reach_the_drawing(curated, name):
     """The seaborn-style signature promises that **kwargs are passed on; every plot_* function
     accepts them and drops them (plot_troops reads only `linewidth`): alpha=0.37 changes nothing
     and a misspelt keyword raises nothing."""
-    ax = _plot(name)(tables, alpha=0.37)
+    ax = _plot(name)(curated, alpha=0.37)
     alphas = {a.get_alpha() for a in ax.figure.findobj() if hasattr(a, "get_alpha")}
     assert 0.37 in alphas, "alpha=0.37 reached no artist"
 
 
-def test_two_charts_in_a_users_subplot_grid_keep_their_legends_on_the_figure(tables):
+def test_two_charts_in_a_users_subplot_grid_keep_their_legends_on_the_figure(curated):
     """In a user's 2x2 grid (constrained layout), plot_bases beside plot_attacks_per_year: the
     bases legend runs past the right edge and the per-year legend past the left edge."""
     import matplotlib.pyplot as plt
@@ -542,13 +562,13 @@ def test_two_charts_in_a_users_subplot_grid_keep_their_legends_on_the_figure(tab
 
 
 @pytest.mark.parametrize("name", ["troops", "attacks_per_year"])
-def test_dates_as_text_give_a_chart_or_a_clear_error(tables, name):
+def test_dates_as_text_give_a_chart_or_a_clear_error(curated, name):
     """A notebook user who reads attacks.csv with pandas gets its dates as text; every figure
     (even plot_troops, which does not draw attacks) failed with pandas' own
     "AttributeError: Can only use .dt accessor with datetimelike values"."""
     curated["attacks"] = curated["attacks"].assign(date=curated["attacks"]["date"].dt.strftime("%Y-%m-%d"))
     try:
-        _plot(name)(tables)
+        _plot(name)(curated)
     except (TypeError, ValueError) as err:
         assert "attacks" in str(err) and "date" in str(err), str(err)
 
