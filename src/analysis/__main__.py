@@ -37,11 +37,15 @@ def _tables(args):
 
 def _figures(args) -> int:
     from .atomic import check_writable
-    from .figures import write_all
+    from .errors import ConfigError
+    from .figures import FORMATS, write_all
 
     check_writable(args.out)  # before the data are read: say a bad output folder first
-    config.digits()  # and a bad ANALYSIS_DIGITS
+    config.check()  # and a bad setting
     formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ConfigError(f"--formats {args.formats!r}: give one or more of {', '.join(FORMATS)}, comma-separated")
     for path in write_all(args.data, args.out, formats=formats, tables=_tables(args)):
         print(path)
     return 0
@@ -52,7 +56,7 @@ def _report(args) -> int:
     from .report import render
 
     check_writable(args.out)  # before the data are read: say a bad output folder first
-    config.digits()  # and a bad ANALYSIS_DIGITS
+    config.check()  # and a bad setting
     for path in render(args.data, args.out, engine=args.engine, figures_dir=args.figures, tables=_tables(args)):
         print(path)
     return 0

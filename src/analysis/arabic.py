@@ -199,7 +199,9 @@ def _env_mode() -> str | None:
     if value in ("", "auto"):
         return None
     if value not in _MODES:
-        raise ValueError(f"{MODE_ENV}={value!r}: expected 'native', 'reshape' or 'auto'")
+        from .errors import ConfigError
+
+        raise ConfigError(f"{MODE_ENV}={value[:40]!r}: expected 'native', 'reshape' or 'auto'")
     return value
 
 

@@ -39,3 +39,46 @@ def digits(value: str | None = None) -> str:
     if mode not in DIGIT_MODES:
         raise ConfigError(f"ANALYSIS_DIGITS={mode!r} is not a digit style: use one of {', '.join(DIGIT_MODES)}")
     return mode
+
+
+def jobs(default: int) -> int:
+    """Figure worker processes: env ANALYSIS_JOBS (a whole number, 1 or more), else `default`."""
+    from .errors import ConfigError
+
+    value = os.environ.get("ANALYSIS_JOBS", "").strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise ConfigError(f"ANALYSIS_JOBS={value[:40]!r} is not a number of processes: use a whole number, 1 or more")
+    return int(value)
+
+
+#: The last second of the year 9999, the latest build date SOURCE_DATE_EPOCH may give.
+MAX_EPOCH = 253402300799
+
+
+def source_date_epoch() -> int | None:
+    """The build date SOURCE_DATE_EPOCH gives (whole seconds since 1970, before the year 10000),
+    or None when it is not set.  Read by every stage that stamps a date: the briefing, and the
+    figures' PDF and SVG metadata (matplotlib reads it too)."""
+    from .errors import ConfigError
+
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        raise ConfigError(f"SOURCE_DATE_EPOCH={value[:40]!r} is not a whole number of seconds since 1970.")
+    if len(value) > len(str(MAX_EPOCH)) or int(value) > MAX_EPOCH:
+        raise ConfigError(f"SOURCE_DATE_EPOCH={value[:40]}{'...' if len(value) > 40 else ''} is after the year 9999.")
+    return int(value)
+
+
+def check() -> None:
+    """Every setting read from the environment, checked before a stage does any work, so a typo
+    is one plain message naming the variable (never a crash halfway)."""
+    from .arabic import _env_mode
+
+    digits()
+    jobs(1)
+    source_date_epoch()
+    _env_mode()

@@ -1658,7 +1658,9 @@ def _jobs() -> int:
 
     if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
         return 1
-    return max(1, int(os.environ.get("ANALYSIS_JOBS", min(4, os.cpu_count() or 1))))
+    from .config import jobs
+
+    return jobs(default=min(4, os.cpu_count() or 1))
 
 
 def write_all(data_dir=None, out_dir="figures", *, tables=None, lang: str = "ar", names=None, formats=FORMATS) -> list[Path]:

@@ -68,6 +68,9 @@ NBSP = "\u00a0"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#+!|~^@$&=\"'\-.:%;()/])")
 
 
+_FOLD = re.compile(r"[ \t\r\n\f\v]+")
+
+
 def md_escape(text, *, group: bool = True) -> str:
     """The choke point for data strings on their way to pandoc/Quarto markdown.
 
@@ -78,7 +81,7 @@ def md_escape(text, *, group: bool = True) -> str:
     """
     if text is None or _isna(text):
         return ""
-    s = " ".join(str(text).split())
+    s = _FOLD.sub(" ", str(text)).strip(" ")  # line breaks fold; no-break and thin spaces stay as written
     if not s:
         return ""
     if group:  # the copy rules: «2500» reads «2,500», one month system, dates that never break
@@ -204,10 +207,6 @@ def data_hash(data_dir=None) -> str:
     return hashlib.sha256(lines.encode()).hexdigest()
 
 
-#: The latest SOURCE_DATE_EPOCH a briefing can carry (31 December 9999, 23:59:59 UTC).
-MAX_EPOCH = 253402300799
-
-
 def build_timestamp(tables) -> int:
     """SOURCE_DATE_EPOCH if set, else midnight UTC of the latest source's publication date.
 
@@ -215,14 +214,9 @@ def build_timestamp(tables) -> int:
     released before the articles it is built from."""
     latest = tables["sources"]["published"].max()
     floor = int(dt.datetime(latest.year, latest.month, latest.day, tzinfo=dt.UTC).timestamp())
-    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not env:
+    value = config.source_date_epoch()  # whole seconds before the year 10000, or None
+    if value is None:
         return floor
-    if not env.isascii() or not env.isdigit():
-        raise OutputError(f"SOURCE_DATE_EPOCH={env[:40]!r} is not a whole number of seconds since 1970.")
-    value = int(env)
-    if value > MAX_EPOCH:
-        raise OutputError(f"SOURCE_DATE_EPOCH={env[:40]} is after the year 9999.")
     if value < floor:
         when = dt.datetime.fromtimestamp(value, dt.UTC).date()
         raise OutputError(f"SOURCE_DATE_EPOCH={value} ({when}) is before the latest source ({latest.date()}); "
