@@ -2,7 +2,8 @@
 layout.lua: layout the markdown cannot say, for both engines.
 
 * HTML: see cards.lua (run after Quarto's own filters).
-* typst: the summary in a larger type.
+* typst: the summary in a larger type; "..." and "-?" in text stay as written (not typst's
+  ellipsis and soft hyphen shorthands).
 
 * Left-to-right blocks (a div with `dir="ltr"` or a non-Arabic `lang`) keep their direction
   and left alignment.
@@ -48,6 +49,44 @@ local function digits_mode()
   local mode = os.getenv("ANALYSIS_DIGITS") or ""
   mode = mode:lower():gsub("%s", "")
   return mode == "arabic-indic" and mode or "latin"
+end
+
+-- typst: text reaches the PDF as written.  pandoc's typst writer escapes typst's markup but
+-- leaves two of its shorthands, "..." (an ellipsis) and "-?" (an invisible soft hyphen), so
+-- those are written as typst string literals, which typst shows character for character
+local SHORTHANDS = { "%.%.%.", "%-%?" }
+
+local function first_shorthand(text, from)
+  local best, best_end
+  for _, pat in ipairs(SHORTHANDS) do
+    local a, b = text:find(pat, from)
+    if a and (not best or a < best) then
+      best, best_end = a, b
+    end
+  end
+  return best, best_end
+end
+
+function Str(el)
+  if not FORMAT:match("typst") or not first_shorthand(el.text, 1) then
+    return nil
+  end
+  local out, pos = pandoc.List(), 1
+  while true do
+    local a, b = first_shorthand(el.text, pos)
+    if not a then
+      break
+    end
+    if a > pos then
+      out:insert(pandoc.Str(el.text:sub(pos, a - 1)))
+    end
+    out:insert(pandoc.RawInline("typst", '#"' .. el.text:sub(a, b) .. '"'))
+    pos = b + 1
+  end
+  if pos <= #el.text then
+    out:insert(pandoc.Str(el.text:sub(pos)))
+  end
+  return out
 end
 
 function Pandoc(doc)
