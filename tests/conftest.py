@@ -64,7 +64,7 @@ def cli(capsys, monkeypatch):
             for name, value in env.items():
                 monkeypatch.setenv(name, value)
         before = dict(os.environ)
-        handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
+        handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)}
         capsys.readouterr()
         try:
             code = main(list(args))

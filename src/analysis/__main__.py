@@ -84,9 +84,9 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--validated", action="store_true", help="skip the data check: it was just run (make does this)")
     r.set_defaults(run=_report)
     args = parser.parse_args(argv)
-    # A build stopped by make or CI (SIGTERM) or a closed terminal (SIGHUP) unwinds like Ctrl-C,
+    # A build stopped by make or CI (SIGTERM), a closed terminal (SIGHUP) or Ctrl-\ (SIGQUIT) unwinds like Ctrl-C,
     # so temporary files are removed and the previous outputs stay in place.
-    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None), getattr(signal, "SIGQUIT", None)):
         if sig is not None:
             signal.signal(sig, lambda signum, frame: sys.exit(128 + signum))
     from .errors import AnalysisError

@@ -7,14 +7,17 @@ so the next build removes the temporary files whose writer is gone (`sweep`).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import secrets
-from collections.abc import Callable
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["write", "write_with", "temp_path", "sweep", "check_writable"]
+__all__ = ["write", "write_with", "temp_path", "sweep", "check_writable", "staging_dir"]
 
 _TEMP = re.compile(r"^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$")
 
@@ -84,3 +87,24 @@ def check_writable(folder: str | os.PathLike) -> Path:
     except OSError as err:
         raise OutputError(f"cannot write to the output folder {folder}: {err.strerror or err}") from None
     return folder
+
+
+_STAGE = re.compile(r"^briefing-(\d+)-[0-9a-f]{8}$")
+
+
+@contextlib.contextmanager
+def staging_dir() -> Iterator[Path]:
+    """A working folder in TMPDIR for one build, named with this process id and removed after
+    it; those of builds killed before they could remove theirs (SIGKILL, a core-dumping SIGQUIT)
+    are removed first."""
+    root = Path(tempfile.gettempdir())
+    for p in root.glob("briefing-*"):
+        m = _STAGE.match(p.name)
+        if m and int(m.group(1)) != os.getpid() and not _alive(int(m.group(1))) and p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+    path = root / f"briefing-{os.getpid()}-{secrets.token_hex(4)}"
+    path.mkdir(mode=0o700)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)

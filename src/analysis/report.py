@@ -31,7 +31,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from . import atomic, config, registry
@@ -1156,7 +1155,7 @@ def render(data_dir=None, out_dir="report/_output", engine: str = "auto", *, fig
         _check_fonts()
     tables = tables if tables is not None else load(data_dir)  # once; every stage below reads these
     timestamp = build_timestamp(tables)
-    with tempfile.TemporaryDirectory(prefix="briefing-") as tmp:
+    with atomic.staging_dir() as tmp:
         stage = Path(tmp) / "report"
         stage.mkdir()
         _stage(project, stage)
