@@ -7,6 +7,8 @@ PY     := $(VENV)/bin/python
 SETUP  := $(VENV)/.installed
 
 DATA      := data/datapackage.json $(wildcard data/*.csv) $(wildcard data/geo/*.geojson)
+# The source articles the provenance checks read (where the descriptor or ANALYSIS_CORPUS says).
+CORPUS    := $(shell PYTHONPATH=src $(PYTHON) -m analysis.package data 2>/dev/null)
 SRC       := pyproject.toml $(shell find src/analysis -type f \( -name '*.py' -o -name '*.ttf' -o -name '*.lua' -o -name '*.typ' -o -name '*.css' -o -name '*.html' \) 2>/dev/null | LC_ALL=C sort)
 # Each stage depends on the code it runs, so an edit to the briefing code does not redraw figures.
 BRIEFING_SRC := $(filter src/analysis/report.py src/analysis/templates/%,$(SRC))
@@ -50,7 +52,7 @@ $(SETUP): requirements.lock pyproject.toml
 setup: $(SETUP) ## make .venv from requirements.lock
 
 # Stage 1: validate the curated data (schema, keys, provenance).
-build/validated: $(SETUP) $(DATA) $(CORE_SRC)
+build/validated: $(SETUP) $(DATA) $(CORPUS) $(CORE_SRC)
 	@mkdir -p build
 	$(PY) -m analysis validate --data data
 	@touch $@

@@ -127,3 +127,18 @@ def read_table(package: Package, name: str):
     return typed(frame, package.fields(name))
 
 
+
+
+def _print_corpus_files(data_dir: str) -> None:
+    """For make: the source articles, relative to the current folder (nothing when none are found,
+    or when a name holds a space, which make cannot take as a prerequisite)."""
+    corpus = Package.at(data_dir).corpus
+    files = sorted(os.path.relpath(p) for p in corpus.glob("*.txt")) if corpus else []
+    if not any(" " in f for f in files):
+        print(" ".join(files))
+
+
+if __name__ == "__main__":
+    import sys
+
+    _print_corpus_files(sys.argv[1] if len(sys.argv) > 1 else "data")
