@@ -1623,20 +1623,26 @@ class _Drawers(Mapping):
 FIGURES: Mapping[str, Callable[..., Figure]] = _Drawers()
 
 
-def _save(fig: Figure, path: Path, fmt: str) -> None:
-    """Write one format of a figure atomically (see analysis.atomic)."""
+def _save(fig: Figure, path: Path, fmt: str, data: str | None = None) -> None:
+    """Write one format of a figure atomically (see analysis.atomic).  An SVG names the digest of
+    the data it was drawn from (`data`, analysis.package.data_digest), so the briefing can refuse
+    figures drawn from other data."""
+    meta = arabic.savefig_metadata(fmt)
+    if fmt == "svg" and data:
+        meta["Description"] = f"{registry.DATA_NOTE}{data}"
     atomic.write_with(path, lambda fh: fig.savefig(fh, format=fmt, dpi=PNG_DPI if fmt == "png" else None,
-                                                   metadata=arabic.savefig_metadata(fmt), facecolor="white"))
+                                                   metadata=meta, facecolor="white"))
 
 
-def _draw_and_save(tables, name: str, out: Path, lang: str, formats=FORMATS) -> list[Path]:
+
+def _draw_and_save(tables, name: str, out: Path, lang: str, formats=FORMATS, data=None) -> list[Path]:
     written = []
     with arabic.style(lang):
         fig = FIGURES[name](tables, lang=lang)
         try:
             for fmt in formats:
                 path = out / f"{name}.{fmt}"
-                _save(fig, path, fmt)
+                _save(fig, path, fmt, data)
                 written.append(path)
         finally:
             plt.close(fig)
@@ -1647,7 +1653,8 @@ _FORKED: dict = {}  # what forked workers inherit: the loaded tables and the opt
 
 
 def _forked_job(name: str) -> list[Path]:
-    return _draw_and_save(_FORKED["tables"], name, _FORKED["out"], _FORKED["lang"], _FORKED["formats"])
+    return _draw_and_save(_FORKED["tables"], name, _FORKED["out"], _FORKED["lang"], _FORKED["formats"],
+                          _FORKED["data"])
 
 
 def _jobs() -> int:
@@ -1680,10 +1687,12 @@ def write_all(data_dir=None, out_dir="figures", *, tables=None, lang: str = "ar"
     formats = tuple(formats)
     if not formats or any(f not in FORMATS for f in formats):
         raise ValueError(f"formats must be some of {FORMATS}, not {formats!r}")
+    package = getattr(tables, "package", None)
+    data = package.digest() if package is not None else None
     jobs = min(_jobs(), len(names))
     if jobs <= 1:
-        return [path for name in names for path in _draw_and_save(tables, name, out, lang, formats)]
-    _FORKED.update(tables=tables, out=out, lang=lang, formats=formats)
+        return [path for name in names for path in _draw_and_save(tables, name, out, lang, formats, data)]
+    _FORKED.update(tables=tables, out=out, lang=lang, formats=formats, data=data)
     pool = multiprocessing.get_context("fork").Pool(jobs)
     try:
         done = pool.map(_forked_job, names, chunksize=1)

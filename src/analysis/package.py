@@ -69,6 +69,17 @@ class Package:
                 out.append(path)
         return out
 
+    def digest(self) -> str:
+        """SHA-256 over the data files: the digest of ``sha256sum`` lines for *.csv,
+        datapackage.json and geo/*.geojson, sorted by path (``cd data && sha256sum *.csv
+        datapackage.json geo/*.geojson | LC_ALL=C sort -k2 | sha256sum`` gives the same value)."""
+        import hashlib
+
+        files = [*self.root.glob("*.csv"), self.root / DESCRIPTOR, *self.root.glob("geo/*.geojson")]
+        names = sorted(((p.relative_to(self.root).as_posix(), p) for p in files), key=lambda x: x[0].encode())
+        lines = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {name}\n" for name, p in names)
+        return hashlib.sha256(lines.encode()).hexdigest()
+
     @property
     def corpus_path(self) -> Path:
         """The first place the corpus is looked for (for messages)."""

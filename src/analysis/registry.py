@@ -30,6 +30,10 @@ FIGURES: tuple[Entry, ...] = (
     Entry("timeline-narrow", "analysis.figures:_fig_timeline_narrow", narrow_of="timeline"),
 )
 
+#: How a figure's SVG names the data it was drawn from: DATA_NOTE + the data's digest
+#: (analysis.package.Package.digest); the briefing refuses figures drawn from other data.
+DATA_NOTE = "drawn from analysis data sha256:"
+
 #: Every figure file stem `python -m analysis figures` writes.
 NAMES: tuple[str, ...] = tuple(e.name for e in FIGURES)
 #: The briefing's numbered figures (phone variants stand in for one of these, they are not extra).

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 import io
 import json
 import os
@@ -199,11 +198,7 @@ def data_hash(data_dir=None) -> str:
     datapackage.json geo/*.geojson | LC_ALL=C sort -k2 | sha256sum`` gives the same value)."""
     from .data import Package
 
-    root = Package.at(data_dir).root
-    files = [*root.glob("*.csv"), root / "datapackage.json", *root.glob("geo/*.geojson")]
-    names = sorted((p.relative_to(root).as_posix(), p) for p in files)
-    lines = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {name}\n" for name, p in sorted(names, key=lambda x: x[0].encode()))
-    return hashlib.sha256(lines.encode()).hexdigest()
+    return Package.at(data_dir).digest()
 
 
 def build_timestamp(tables) -> int:
@@ -866,15 +861,29 @@ def _write(path: Path, text: str | bytes) -> None:
     atomic.write(path, text)
 
 
-def _figure_files(figures_dir: Path) -> dict[str, Path]:
-    """Every figure the registry lists, phone variants included (the HTML shows those below 48rem)."""
-    out, missing = {}, []
+def _figure_files(figures_dir: Path, digest: str | None = None) -> dict[str, Path]:
+    """Every figure the registry lists, phone variants included (the HTML shows those below 48rem).
+    A figure whose SVG names other data than `digest` (registry.DATA_NOTE) is refused: the
+    briefing never pairs its tables with figures drawn from other data."""
+    out, missing, stale = {}, [], []
     for name in registry.NAMES:
         p = figures_dir / f"{name}.svg"
-        (out.__setitem__(name, p) if p.is_file() else missing.append(p.name))
+        if not p.is_file():
+            missing.append(p.name)
+            continue
+        out[name] = p
+        if digest:
+            head = p.read_bytes()[:4096].decode("utf-8", "replace")
+            drawn = re.search(re.escape(registry.DATA_NOTE) + r"([0-9a-f]{64})", head)
+            if drawn and drawn.group(1) != digest:
+                stale.append(p.name)
     if missing:
         raise ReportError(f"Figures {', '.join(missing)} are missing in {figures_dir}; "
                           f"run `python -m analysis figures --out {figures_dir}` first.")
+    if stale:
+        raise ReportError(f"Figures {', '.join(stale)} in {figures_dir} were drawn from other data than the "
+                          f"briefing's; draw them again: `python -m analysis figures --out {figures_dir}` "
+                          "(or `make report`).")
     return out
 
 
@@ -897,8 +906,10 @@ def generate(data_dir=None, project_dir=None, figures_dir=None, *, tables=None) 
     from .data import load
 
     project = Path(project_dir) if project_dir is not None else REPORT_DIR
-    figures = _figure_files(Path(figures_dir) if figures_dir is not None else FIGURES_DIR)
     tables = tables if tables is not None else load(data_dir)
+    package = getattr(tables, "package", None)
+    figures = _figure_files(Path(figures_dir) if figures_dir is not None else FIGURES_DIR,
+                            package.digest() if package is not None else None)
     written = []
     from .text_ar import apply_digits, digits_mode
 
