@@ -2,6 +2,13 @@
 #   data/*.csv --validate--> build/validated --figures--> figures/* --report--> report/_output/briefing.{pdf,html}
 # Every target lists the files it is made from, so a no-op rebuild does nothing.
 PYTHON ?= python3
+# Python and its build tools read file names in the locale's encoding: in the C locale (CI
+# containers, cron, ssh) a checkout in a folder named in Arabic could not even start Python.
+# The recipes run in UTF-8 whatever the caller's locale.
+ifeq ($(findstring UTF-8,$(or $(LC_ALL),$(LC_CTYPE),$(LANG))),)
+export LC_ALL := C.UTF-8
+endif
+export PYTHONUTF8 := 1
 VENV   := .venv
 PY     := $(VENV)/bin/python
 SETUP  := $(VENV)/.installed
