@@ -67,9 +67,34 @@ local function first_shorthand(text, from)
   return best, best_end
 end
 
+-- typst: a long unbroken token (a URL, a transliteration) may break every few characters, so
+-- that it wraps in its table cell instead of running off the page (the HTML wraps it itself)
+local LONG, STEP, ZWSP = 30, 12, "\u{200B}"
+
+local function breakable(text)
+  if utf8.len(text) == nil or utf8.len(text) <= LONG then
+    return text
+  end
+  local out, n = {}, 0
+  for _, c in utf8.codes(text) do
+    n = n + 1
+    out[#out + 1] = utf8.char(c)
+    if n % STEP == 0 then
+      out[#out + 1] = ZWSP
+    end
+  end
+  return table.concat(out)
+end
+
 function Str(el)
-  if not FORMAT:match("typst") or not first_shorthand(el.text, 1) then
+  if not FORMAT:match("typst") then
     return nil
+  end
+  if utf8.len(el.text) and utf8.len(el.text) > LONG then
+    el = pandoc.Str(breakable(el.text))
+  end
+  if not first_shorthand(el.text, 1) then
+    return el
   end
   local out, pos = pandoc.List(), 1
   while true do
