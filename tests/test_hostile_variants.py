@@ -536,6 +536,11 @@ def test_a_users_dark_style_keeps_the_chart_legible(curated, name):
         for t in fig.findobj(Text):
             if not (t.get_visible() and t.get_text().strip()):
                 continue
+            box = t.get_bbox_patch()
+            if box is not None and box.get_facecolor()[3] > 0.5:  # text on its own box: that is its background
+                if _contrast(t.get_color(), box.get_facecolor()) < 3:
+                    low.append(t.get_text()[:20])
+                continue
             bg = t.axes.get_facecolor() if t.axes is not None else fig.get_facecolor()
             if _contrast(t.get_color(), bg) < 3 or _contrast(t.get_color(), fig.get_facecolor()) < 3:
                 low.append(t.get_text()[:20])

@@ -429,9 +429,19 @@ SVG_HASHSALT = "analysis-arabic"
 def _style_rc(lang: str) -> dict[str, object]:
     import matplotlib as mpl
 
+    try:  # matplotlib >= 3.11 deprecates the module; the list is the same
+        from matplotlib.style import _STYLE_BLACKLIST as STYLE_BLACKLIST
+    except ImportError:
+        from matplotlib.style.core import STYLE_BLACKLIST
+
     register_fonts()
     families = font_families(lang)
-    rc: dict[str, object] = {
+    # matplotlib's own defaults first: a notebook's style (dark_background, usetex, a serif font)
+    # must not change what the project's charts look like or send data text to TeX
+    rc: dict[str, object] = {k: v for k, v in mpl.rcParamsDefault.items()
+                             if k not in STYLE_BLACKLIST and not k.startswith(("backend", "interactive"))}
+    rc.update({
+        "text.usetex": False,  # data text never goes through TeX
         "font.family": families,
         "axes.unicode_minus": False,  # neither font family has U+2212
         "svg.hashsalt": SVG_HASHSALT,
@@ -439,7 +449,7 @@ def _style_rc(lang: str) -> dict[str, object]:
         "pdf.fonttype": 42,  # embed TrueType, text stays searchable
         "ps.fonttype": 42,
         "text.parse_math": False,  # data text is never mathtext: a '$' is a dollar sign
-    }
+    })
     if lang == "ar" and "text.language" in mpl.rcParams:
         rc["text.language"] = "ar"
     return rc

@@ -67,6 +67,9 @@ GRID = "#e4e4e4"
 # Palettes are checked for colour-vision deficiencies (tests/test_colours.py): categories told
 # apart by colour alone differ in lightness too; the others also differ in marker shape.
 COUNTED_COLORS = {"us": "#1f5a96", "coalition": "#d9822b", "foreign": "#3a7d44"}
+#: Text in a series' colour on white needs 3:1 at least (WCAG, large text): the coalition's
+#: orange marks its points, and a darker orange writes its values.
+TEXT_ON_WHITE = {"#d9822b": "#a85d17"}
 COUNTED_MARKERS = {"us": "o", "coalition": "s", "foreign": "^"}
 STATE_COLORS = {
     "presence": "#7d9cc0",
@@ -811,7 +814,7 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
                     if line is not None:
                         pos = dict(xytext=(-4, 0), ha="right", va="center")
                         ax.annotate(_t(txt, lang), xy=(line, float(r["count"])), textcoords="offset points",
-                                    fontsize=TEXT_PT, color=color, fontweight="bold", zorder=6, **pos)
+                                    fontsize=TEXT_PT, color=TEXT_ON_WHITE.get(color, color), fontweight="bold", zorder=6, **pos)
                         continue
                 elif counted == "foreign":  # right of the marker: a milestone line runs through it
                     pos = dict(xytext=(8, 0), ha="left", va="center")
@@ -826,7 +829,7 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
                 else:
                     pos = dict(xytext=(0, 7), ha="center", va="bottom")
                 ax.annotate(_t(txt, lang), xy=(_x(r["date"]), float(r["count"])), textcoords="offset points",
-                            fontsize=TEXT_PT, color=color, fontweight="bold", linespacing=_ls(lang),
+                            fontsize=TEXT_PT, color=TEXT_ON_WHITE.get(color, color), fontweight="bold", linespacing=_ls(lang),
                             multialignment="center", zorder=6, **pos)
             # conflicts: a mark on the disputed number; the dispute itself goes into the note
             for _, r in g[g["conflict_id"].notna()].iterrows():
