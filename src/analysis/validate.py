@@ -48,17 +48,31 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
         return None
 
 
+#: Unicode's Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt): characters a
+#: renderer draws as nothing whatever their category (combining grapheme joiner, Hangul fillers,
+#: variation selectors, Mongolian and Khmer invisibles, tags...).  Python's unicodedata lacks the
+#: property, so the ranges are written here.
+_IGNORABLE = ((0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+              (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+              (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
+              (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF))
+#: Zero-width non-joiner and joiner: invisible, but Arabic and Persian spelling uses them.
+_ALLOWED_INVISIBLE = frozenset("\u200c\u200d")
+_INVISIBLE = re.compile("[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _IGNORABLE) + "]")
+
+
 def _bad_char(text: str) -> str | None:
     """The first character no data text may hold, as U+XXXX and its name: controls (NUL, escape,
-    tab...), bidi overrides/embeddings/isolates and marks, and other invisible format characters
-    (zero-width joiner and non-joiner, which Arabic and Persian spelling use, are allowed)."""
+    tab...), bidi overrides/embeddings/isolates and marks, other format characters, and every
+    other default-ignorable (invisible) code point; zero-width joiner and non-joiner, which
+    Arabic and Persian spelling use, are allowed."""
     for ch in text:
-        cat = unicodedata.category(ch)
-        if ch == "\n" or ch in "\u200c\u200d":
+        if ch == "\n" or ch in _ALLOWED_INVISIBLE:
             continue
-        if cat in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
-            name = unicodedata.name(ch, "control character")
-            return f"U+{ord(ch):04X} {name}"
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            return f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}"
+        if _INVISIBLE.match(ch):
+            return f"U+{ord(ch):04X} {unicodedata.name(ch, 'invisible character')}"
     return None
 
 
