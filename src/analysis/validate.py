@@ -79,6 +79,21 @@ def _bad_char(text: str) -> str | None:
 _NUMBER = {"integer": re.compile(r"[+-]?[0-9]+"), "number": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")}
 
 
+def _shown(cell: str) -> str:
+    return repr(cell if len(cell) <= 40 else cell[:37] + "...")
+
+
+def _decomposed(cell: str) -> str:
+    """The first stretch of a cell that NFC would change, as code points and what NFC makes of it."""
+    end = next((j for j in range(1, len(cell) + 1) if not unicodedata.is_normalized("NFC", cell[:j])), len(cell))
+    start = next((k for k in range(end - 1, -1, -1) if unicodedata.combining(cell[k]) == 0), 0)
+    if start == end - 1 and start and unicodedata.decomposition(cell[start]) == "":
+        start -= 1  # a starter that composes with the one before it (Hangul jamo)
+    part = cell[start:end]
+    return " ".join(f"U+{ord(c):04X}" for c in part) + " should be " + \
+        " ".join(f"U+{ord(c):04X}" for c in unicodedata.normalize("NFC", part))
+
+
 def _check_cells(file: str, fields: list[dict], rows: list[list[str]], problems: list[Problem]) -> None:
     """What frictionless lets through or words obscurely: invisible and control characters,
     runaway cells, numbers that are not plain Latin-digit numbers (NaN, infinity, ٥٠٠٠)."""
@@ -92,6 +107,12 @@ def _check_cells(file: str, fields: list[dict], rows: list[list[str]], problems:
                 problems.append(Problem(file, line, field, f"contains an invisible or control character ({bad}); remove it"))
             elif len(cell) > MAX_CELL:
                 problems.append(Problem(file, line, field, f"{len(cell):,} characters long; a cell holds at most {MAX_CELL:,}"))
+            elif cell != cell.strip():
+                problems.append(Problem(file, line, field, f"{_shown(cell)} has a space at its start or end; remove it "
+                                        "(it looks the same on the page but is another value)"))
+            elif not unicodedata.is_normalized("NFC", cell):
+                problems.append(Problem(file, line, field, f"{_shown(cell)} is not in Unicode's composed form (NFC): "
+                                        f"{_decomposed(cell)}; it looks the same on the page but is another value"))
             elif i < len(kinds) and kinds[i] in _NUMBER and cell and not _NUMBER[kinds[i]].fullmatch(cell):
                 what = "a whole number" if kinds[i] == "integer" else "a number"
                 problems.append(Problem(file, line, field, f"{cell[:40]!r} is not {what} written in Latin digits (0-9)"))
