@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import geo, truth
 from .errors import DataValidationError, Problem
-from .package import DESCRIPTOR, Package, Tables, typed
+from .package import DESCRIPTOR, Package, Tables, not_a_plain_name, typed
 
 __all__ = ["Problem", "DataValidationError", "validate", "REQUIRE_CORPUS_ENV"]
 
@@ -333,10 +333,25 @@ def _semantic(t: Tables, corpus: bool) -> list[Problem]:
             p.append(Problem(file["sources"], line, "published", "outside date_earliest..date_latest"))
 
     # Citations: paragraph within the article, needle inside that paragraph, file hashes.
+    # A source `file` is a plain name inside the corpus folder, refused before anything is read:
+    # a path elsewhere would make the validator read (and count lines of) any file on the machine.
+    unsafe = set()
+    for line, r in rows("sources"):
+        why = not_a_plain_name(str(r.file))
+        if why:
+            unsafe.add(line)
+            p.append(Problem(file["sources"], line, "file", f"{_shown(str(r.file))} {why}; give the article's file "
+                             "name inside the corpus folder (it is not read)"))
     texts = {}
     if corpus and pkg.corpus is not None:
         for line, r in rows("sources"):
-            path = pkg.corpus / r.file
+            if line in unsafe:
+                continue
+            path = pkg.corpus_file(str(r.file))
+            if path is None:
+                p.append(Problem(file["sources"], line, "file", f"{_shown(str(r.file))} is a link out of the corpus "
+                                 "folder; it is not read"))
+                continue
             if not path.is_file():
                 p.append(Problem(file["sources"], line, "file", f"not found in corpus {pkg.corpus}"))
                 continue
