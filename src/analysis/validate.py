@@ -199,6 +199,53 @@ def _check_file(package: Package, name: str, problems: list[Problem]) -> list[li
     return rows if len(problems) == before else None
 
 
+#: How many groups of repeated rows a file reports one by one; one more line counts the rest.
+MAX_REPEATS_SHOWN = 5
+
+
+def _rows_list(lines: list[int]) -> str:
+    return ", ".join(map(str, lines[:5])) + (", ..." if len(lines) > 5 else "")
+
+
+def _repeated_rows(package: Package, name: str, rows: list[list[str]]) -> list[Problem]:
+    """Rows identical to an earlier row in every field but the table's key (its primaryKey in the
+    descriptor): one fact recorded twice under new ids is counted twice.  Said once per original
+    row, at its first repeat with both ids (10,000 copies are one line); past MAX_REPEATS_SHOWN
+    originals, one line counts the rest."""
+    file = package.path(name).name
+    header = rows[0]
+    key = package.resources[name]["schema"].get("primaryKey") or []
+    key = [key] if isinstance(key, str) else list(key)
+    keyed = [i for i, col in enumerate(header) if col in key]
+    rest = [i for i in range(len(header)) if i not in keyed]
+    field = id_field(package, name) or ""
+    first: dict[tuple, tuple[int, str]] = {}
+    groups: dict[int, list[tuple[int, str]]] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            continue  # a short or long row is reported by frictionless
+        body = tuple(row[i] for i in rest)
+        ids = "/".join(row[i] for i in keyed)
+        if body not in first:
+            first[body] = (line, ids)
+        elif first[body][1] != ids:  # the same id as well is a primary-key problem
+            groups.setdefault(first[body][0], []).append((line, ids))
+    ids_at = {line: ids for line, ids in first.values()}
+    out = []
+    for orig, copies in sorted(groups.items())[:MAX_REPEATS_SHOWN]:
+        line, ids = copies[0]
+        more = [c[0] for c in copies[1:]]
+        out.append(Problem(file, line, field, f"{ids!r} repeats row {orig} ({ids_at[orig]!r}) in every field but its id"
+                           + (f", and so do {len(more):,} more rows ({_rows_list(more)})" if more else "")
+                           + ": one fact recorded twice is counted twice; remove the copy or make the rows differ"))
+    rest_groups = sorted(groups.items())[MAX_REPEATS_SHOWN:]
+    if rest_groups:
+        lines = sorted(line for _, copies in rest_groups for line, _ in copies)
+        out.append(Problem(file, lines[0], field, f"{len(lines):,} more rows repeat {len(rest_groups):,} other "
+                           f"rows in every field but their id (rows {_rows_list(lines)})"))
+    return out
+
+
 def _frictionless(package: Package, names: list[str], with_keys: bool, last_row: dict[str, int]) -> list[Problem]:
     from frictionless import Dialect, Resource
     from frictionless import Package as FPackage
@@ -460,6 +507,8 @@ def _validate(data_dir=None, *, corpus: bool = True, require_corpus: bool | None
             problems += _frictionless(package, good, with_keys=len(good) == len(package.resources), last_row=last_row)
         except Exception as err:  # frictionless failing on odd input is still bad input, not a crash
             problems.append(Problem(DESCRIPTOR, 0, "", f"schema check failed: {type(err).__name__}: {err}"))
+    for name in good:
+        problems += _repeated_rows(package, name, rows[name])
     if problems:
         return _first_per_place(problems)
     tables = Tables({name: typed(_read(package, name), package.fields(name)) for name in package.resources})
