@@ -32,7 +32,11 @@ class Package:
     @cached_property
     def descriptor(self) -> dict:
         with open(self.root / DESCRIPTOR, encoding="utf-8") as fh:
-            return json.load(fh)
+            try:
+                return json.load(fh)
+            except RecursionError:  # valid JSON nested thousands deep: bad input, not a crash
+                raise ValueError("is nested too deeply to read (lists or objects inside each other about "
+                                 "a thousand levels deep or more)") from None
 
     @property
     def resources(self) -> dict[str, dict]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import os
 import re
 import unicodedata
@@ -140,20 +141,20 @@ def _descriptor_problems(package: Package) -> list[Problem]:
                 isinstance(f, dict) and isinstance(f.get("name"), str) and isinstance(f.get("type"), str) for f in schema["fields"]):
             out.append(Problem(DESCRIPTOR, 0, f"{where}.schema", "needs a list of fields, each with a name and a type"))
 
-    def walk(node, where):
+    # Every string in it, walked without recursion (however deep the JSON nests).
+    stack = [(d, "")]
+    while stack:
+        node, where = stack.pop()
         if isinstance(node, str):
             bad = _bad_char(node)
             if bad:
                 out.append(Problem(DESCRIPTOR, 0, where, f"contains an invisible or control character ({bad}); remove it"))
         elif isinstance(node, dict):
-            for k, v in node.items():
-                walk(k, where)
-                walk(v, f"{where}.{k}" if where else str(k))
+            for k, v in reversed(node.items()):
+                stack.append((v, f"{where}.{k}" if where else str(k)))
+                stack.append((k, where))
         elif isinstance(node, list):
-            for j, v in enumerate(node):
-                walk(v, f"{where}[{j}]")
-
-    walk(d, "")
+            stack.extend((v, f"{where}[{j}]") for j, v in reversed(list(enumerate(node))))
     return out
 
 
@@ -491,8 +492,10 @@ def _validate(data_dir=None, *, corpus: bool = True, require_corpus: bool | None
         return [Problem(DESCRIPTOR, 0, "", f"not found in {package.root}")]
     except OSError as err:
         return [Problem(DESCRIPTOR, 0, "", f"cannot be read: {err.strerror or err}")]
-    except ValueError as err:  # not JSON, or not UTF-8
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
         return [Problem(DESCRIPTOR, 0, "", f"is not valid JSON: {err}")]
+    except ValueError as err:  # read but unusable (nested too deeply)
+        return [Problem(DESCRIPTOR, 0, "", str(err))]
     problems = _descriptor_problems(package)
     if problems:
         return _first_per_place(problems)
