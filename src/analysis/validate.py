@@ -119,6 +119,46 @@ def _check_cells(file: str, fields: list[dict], rows: list[list[str]], problems:
                 problems.append(Problem(file, line, field, f"{cell[:40]!r} is not {what} written in Latin digits (0-9)"))
 
 
+_JSON_KIND = {list: "a list", dict: "an object", int: "a number", float: "a number", bool: "true or false",
+              type(None): "null"}
+#: The languages every display label is written in (the briefing is Arabic, its twin English).
+LABEL_LANGS = ("ar", "en")
+
+
+def _label_problems(field: dict, where: str, table: str) -> list[Problem]:
+    """A field's display labels: an object giving, for each value of its enum, a non-empty text
+    in every language of LABEL_LANGS (figures and the briefing print them as they are)."""
+    if "labels" not in field:
+        return []
+    labels, where = field["labels"], f"{where}.labels"
+    name = f"{table}.{field['name']}"
+    if not isinstance(labels, dict):
+        return [Problem(DESCRIPTOR, 0, where, f"{name}: display labels must be an object of value -> {{ar, en}} texts")]
+    out = []
+    enum = field.get("constraints", {}).get("enum") if isinstance(field.get("constraints"), dict) else None
+    if isinstance(enum, list):
+        for value in enum:
+            if str(value) not in labels:
+                out.append(Problem(DESCRIPTOR, 0, f"{where}.{value}", f"{name}: value {str(value)!r} has no display label"))
+    for value, texts in labels.items():
+        if isinstance(enum, list) and value not in map(str, enum):
+            out.append(Problem(DESCRIPTOR, 0, f"{where}.{value}", f"{name}: {value!r} is not one of its values"))
+        if not isinstance(texts, dict):
+            out.append(Problem(DESCRIPTOR, 0, f"{where}.{value}",
+                               f"{name}: the label of {value!r} must be an object with a text for each of {', '.join(LABEL_LANGS)}"))
+            continue
+        for lang in LABEL_LANGS:
+            text = texts.get(lang)
+            if lang not in texts:
+                out.append(Problem(DESCRIPTOR, 0, f"{where}.{value}.{lang}", f"{name}: the label of {value!r} has no {lang} text"))
+            elif not isinstance(text, str):
+                out.append(Problem(DESCRIPTOR, 0, f"{where}.{value}.{lang}", f"{name}: the {lang} label of {value!r} must be "
+                                   f"text, not {_JSON_KIND.get(type(text), 'a value')} ({json.dumps(text)[:40]})"))
+            elif not text.strip():
+                out.append(Problem(DESCRIPTOR, 0, f"{where}.{value}.{lang}", f"{name}: the {lang} label of {value!r} is empty"))
+    return out
+
+
 def _descriptor_problems(package: Package) -> list[Problem]:
     """The descriptor is data too: its shape, the safety of every resource path, and its text."""
     d = package.descriptor
@@ -140,6 +180,9 @@ def _descriptor_problems(package: Package) -> list[Problem]:
         if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or not all(
                 isinstance(f, dict) and isinstance(f.get("name"), str) and isinstance(f.get("type"), str) for f in schema["fields"]):
             out.append(Problem(DESCRIPTOR, 0, f"{where}.schema", "needs a list of fields, each with a name and a type"))
+            continue
+        for j, f in enumerate(schema["fields"]):
+            out += _label_problems(f, f"{where}.schema.fields[{j}]", r["name"])
 
     # Every string in it, walked without recursion (however deep the JSON nests).
     stack = [(d, "")]
