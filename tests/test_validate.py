@@ -198,3 +198,26 @@ def test_a_source_file_with_a_folder_in_it_is_refused_without_a_corpus(data, mon
     edit(data / "sources.csv", ",001_", ",sub/001_")
     (p,) = only(validate(data), "sources.csv", "file")
     assert p.row == name and "not a file name" in p.message
+
+
+def test_a_corpus_file_that_links_out_of_the_corpus_is_not_read(data, tmp_path, monkeypatch):
+    """A plain name is not enough: a symlink in the corpus to a file elsewhere is refused too."""
+    corpus = analysis.data.Package.at(DATA_DIR).corpus
+    if corpus is None:
+        pytest.skip("source corpus not present")
+    mine = tmp_path / "corpus"
+    shutil.copytree(corpus, mine)
+    name = sorted(mine.glob("*.txt"))[0]
+    outside = tmp_path / "outside.txt"
+    name.rename(outside)
+    name.symlink_to(outside)
+    monkeypatch.setenv("ANALYSIS_CORPUS", str(mine))
+    problems = [p for p in validate(data) if p.file == "sources.csv"]
+    assert [p.field for p in problems] == ["file"] and "link out of the corpus" in problems[0].message, problems
+
+
+def test_a_descriptor_string_with_a_variation_selector_is_refused(data):
+    """The descriptor's text is data too: a default-ignorable character in a label is named."""
+    edit(data / "datapackage.json", '"صواريخ"', '"صواريخ\ufe0f"')
+    problems = [p for p in validate(data) if p.file == "datapackage.json"]
+    assert problems and "U+FE0F" in problems[0].message and "labels" in problems[0].field, problems
