@@ -171,3 +171,53 @@ def test_cli_invalid_lists_file_row_field(data, cli):
     assert any(line.startswith(f"attacks.csv:{line_of(data / 'attacks.csv', 'A01,')}: date: ") for line in lines)
     assert any(line.startswith(f"troop_levels.csv:{line_of(data / 'troop_levels.csv', 'T03,')}: count: ") for line in lines)
     assert lines[-1].startswith("invalid: 2 problem(s)")
+
+
+def test_a_row_repeated_under_other_ids_is_said_once_per_original(data):
+    """Many copies of one row (new ids) are one line naming both ids, not one line per copy;
+    every table is checked, its key read from the descriptor."""
+    path = data / "citations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header, first = lines[0].split(","), lines[1]
+    key = header.index("citation_id")
+    copies = []
+    for n in range(50):
+        cells = first.split(",")
+        cells[key] = f"CX{n:03d}"
+        copies.append(",".join(cells))
+    path.write_text("\n".join(lines + copies) + "\n", encoding="utf-8")
+    (p,) = only(validate(data), "citations.csv", "citation_id")
+    assert p.row == len(lines) + 1 and "CX000" in p.message and first.split(",")[key] in p.message
+    assert "49 more rows" in p.message
+
+
+def test_a_source_file_with_a_folder_in_it_is_refused_without_a_corpus(data, monkeypatch):
+    """The file name is checked as data, corpus or not: a path is refused, never followed."""
+    monkeypatch.setenv("ANALYSIS_CORPUS", str(data / "no-corpus-here"))
+    name = line_of(data / "sources.csv", "s001,")
+    edit(data / "sources.csv", ",001_", ",sub/001_")
+    (p,) = only(validate(data), "sources.csv", "file")
+    assert p.row == name and "not a file name" in p.message
+
+
+def test_a_corpus_file_that_links_out_of_the_corpus_is_not_read(data, tmp_path, monkeypatch):
+    """A plain name is not enough: a symlink in the corpus to a file elsewhere is refused too."""
+    corpus = analysis.data.Package.at(DATA_DIR).corpus
+    if corpus is None:
+        pytest.skip("source corpus not present")
+    mine = tmp_path / "corpus"
+    shutil.copytree(corpus, mine)
+    name = sorted(mine.glob("*.txt"))[0]
+    outside = tmp_path / "outside.txt"
+    name.rename(outside)
+    name.symlink_to(outside)
+    monkeypatch.setenv("ANALYSIS_CORPUS", str(mine))
+    problems = [p for p in validate(data) if p.file == "sources.csv"]
+    assert [p.field for p in problems] == ["file"] and "link out of the corpus" in problems[0].message, problems
+
+
+def test_a_descriptor_string_with_a_variation_selector_is_refused(data):
+    """The descriptor's text is data too: a default-ignorable character in a label is named."""
+    edit(data / "datapackage.json", '"صواريخ"', '"صواريخ\ufe0f"')
+    problems = [p for p in validate(data) if p.file == "datapackage.json"]
+    assert problems and "U+FE0F" in problems[0].message and "labels" in problems[0].field, problems

@@ -253,6 +253,17 @@ def problems(tables) -> list:
     gov = {str(r.name_en): str(r.area_id) for r in areas.itertuples(index=False) if r.kind == "governorate"}
     iraq = [b["geometry"] for b in bounds.values() if b.get("kind") == "governorate"]
     bases = tables["bases"].set_index(tables["bases"]["base_id"].astype("string"))
+    # Each base's recorded province and region, at its own row, whether or not it has a place.
+    for i, b in enumerate(tables["bases"].itertuples(index=False), start=2):
+        if _na(b.province_en):
+            continue  # the sources do not say: nothing to check against
+        prov = str(b.province_en)
+        if prov not in gov:
+            out.append(Problem(files["bases"], i, "province_en", f"{b.base_id}: province {prov!r} is not a governorate in areas"))
+            continue
+        region, known = (None if _na(b.region) else str(b.region)), bounds.get(gov[prov], {}).get("region")
+        if region is not None and known is not None and region != known:
+            out.append(Problem(files["bases"], i, "region", f"{b.base_id}: region {region!r} but {prov} is {known!r} in areas"))
     for i, r in enumerate(tables["places"].itertuples(index=False), start=2):
         pt = Point(float(r.lon), float(r.lat))
         if not any(g.distance(pt) <= TOLERANCE_DEG for g in iraq):
@@ -265,22 +276,18 @@ def problems(tables) -> list:
             continue  # the sources do not say: nothing to check against
         prov = str(base["province_en"])
         if prov not in gov:
-            out.append(Problem(files["bases"], 0, "province_en", f"{r.base_id}: province {prov!r} is not a governorate in areas"))
-            continue
+            continue  # reported at the base's row above
         area = bounds[gov[prov]]
         if area["geometry"].distance(pt) > TOLERANCE_DEG:
             found = governorate_at(tables, float(r.lat), float(r.lon), bounds)
             where = bounds[found]["name_en"] if found else "no governorate"
             out.append(Problem(files["places"], i, "lat",
                                f"{r.base_id} at ({r.lat}, {r.lon}) lies in {where}, not in {prov} as bases.csv records"))
-        region = None if _na(base["region"]) else str(base["region"])
-        if region is not None and area.get("region") is not None and region != area["region"]:
-            out.append(Problem(files["bases"], 0, "region",
-                               f"{r.base_id}: region {region!r} but {prov} is {area['region']!r} in areas"))
+    line_of = {str(b): i for i, b in enumerate(bases.index, start=2)}
     for c in tables["conflicts"].itertuples(index=False):
         if str(c.subject_table) == "bases" and str(c.attribute) == "distance_km" and not _na(c.subject_id):
             if str(c.subject_id) in bases.index and origin_place(tables, bases.loc[str(c.subject_id), "distance_from_en"]) is None:
-                out.append(Problem(files["places"], 0, "aliases_en",
-                                   f"no place is named {bases.loc[str(c.subject_id), 'distance_from_en']!r}, "
-                                   f"which the disputed distance {c.conflict_id} is measured from"))
+                out.append(Problem(files["bases"], line_of[str(c.subject_id)], "distance_from_en",
+                                   f"no place in {files['places']} is named {bases.loc[str(c.subject_id), 'distance_from_en']!r} "
+                                   f"(name_en or aliases_en), which the disputed distance {c.conflict_id} is measured from"))
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -31,7 +32,11 @@ class Package:
     @cached_property
     def descriptor(self) -> dict:
         with open(self.root / DESCRIPTOR, encoding="utf-8") as fh:
-            return json.load(fh)
+            try:
+                return json.load(fh)
+            except RecursionError:  # valid JSON nested thousands deep: bad input, not a crash
+                raise ValueError("is nested too deeply to read (lists or objects inside each other about "
+                                 "a thousand levels deep or more)") from None
 
     @property
     def resources(self) -> dict[str, dict]:
@@ -92,6 +97,30 @@ class Package:
             if path.is_dir() and any(path.glob("*.txt")):
                 return path
         return None
+
+    def corpus_file(self, name: str) -> Path | None:
+        """The article `name` (a sources.csv `file`) in the corpus, or None when there is no
+        corpus or `name` is not a plain file name there (see `not_a_plain_name`): nothing outside
+        the corpus folder is ever read as a source, so no data file can probe the machine."""
+        corpus = self.corpus
+        if corpus is None or not_a_plain_name(name):
+            return None
+        path = corpus / name
+        real = os.path.realpath(corpus)
+        return path if os.path.commonpath([real, os.path.realpath(path)]) == real else None
+
+
+def not_a_plain_name(name: str) -> str | None:
+    """Why a corpus file name is not a plain file name inside its folder (None when it is one):
+    absolute, a path with separators (climbing with '..' or not), or a folder."""
+    if os.path.isabs(name) or name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name):
+        return "is an absolute path"
+    if re.search(r"[/\\]", name) or (os.altsep and os.altsep in name):
+        climbs = ".." in re.split(r"[/\\]", name)
+        return "is a path, not a file name" + (" (it climbs out with '..')" if climbs else "")
+    if name in ("", ".", ".."):
+        return "names a folder, not a file"
+    return None
 
 
 class Tables(dict):

@@ -67,8 +67,8 @@ def _texts(tables) -> dict[str, list[str]]:
     if corpus is None:
         return out
     for r in tables["sources"].itertuples(index=False):
-        path = corpus / r.file
-        if path.is_file():
+        path = pkg.corpus_file(str(r.file))  # None outside the corpus: never read
+        if path is not None and path.is_file():
             out[r.source_id] = [s.strip() for s in path.read_text(encoding="utf-8").splitlines() if s.strip()]
     return out
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import json
 import os
 import re
 import unicodedata
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from . import geo, truth
 from .errors import DataValidationError, Problem
-from .package import DESCRIPTOR, Package, Tables, typed
+from .package import DESCRIPTOR, Package, Tables, not_a_plain_name, typed
 
 __all__ = ["Problem", "DataValidationError", "validate", "REQUIRE_CORPUS_ENV"]
 
@@ -48,21 +49,50 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
         return None
 
 
+#: Unicode's Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt): characters a
+#: renderer draws as nothing whatever their category (combining grapheme joiner, Hangul fillers,
+#: variation selectors, Mongolian and Khmer invisibles, tags...).  Python's unicodedata lacks the
+#: property, so the ranges are written here.
+_IGNORABLE = ((0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+              (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+              (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
+              (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF))
+#: Zero-width non-joiner and joiner: invisible, but Arabic and Persian spelling uses them.
+_ALLOWED_INVISIBLE = frozenset("\u200c\u200d")
+_INVISIBLE = re.compile("[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _IGNORABLE) + "]")
+
+
 def _bad_char(text: str) -> str | None:
     """The first character no data text may hold, as U+XXXX and its name: controls (NUL, escape,
-    tab...), bidi overrides/embeddings/isolates and marks, and other invisible format characters
-    (zero-width joiner and non-joiner, which Arabic and Persian spelling use, are allowed)."""
+    tab...), bidi overrides/embeddings/isolates and marks, other format characters, and every
+    other default-ignorable (invisible) code point; zero-width joiner and non-joiner, which
+    Arabic and Persian spelling use, are allowed."""
     for ch in text:
-        cat = unicodedata.category(ch)
-        if ch == "\n" or ch in "\u200c\u200d":
+        if ch == "\n" or ch in _ALLOWED_INVISIBLE:
             continue
-        if cat in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
-            name = unicodedata.name(ch, "control character")
-            return f"U+{ord(ch):04X} {name}"
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
+            return f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}"
+        if _INVISIBLE.match(ch):
+            return f"U+{ord(ch):04X} {unicodedata.name(ch, 'invisible character')}"
     return None
 
 
 _NUMBER = {"integer": re.compile(r"[+-]?[0-9]+"), "number": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")}
+
+
+def _shown(cell: str) -> str:
+    return repr(cell if len(cell) <= 40 else cell[:37] + "...")
+
+
+def _decomposed(cell: str) -> str:
+    """The first stretch of a cell that NFC would change, as code points and what NFC makes of it."""
+    end = next((j for j in range(1, len(cell) + 1) if not unicodedata.is_normalized("NFC", cell[:j])), len(cell))
+    start = next((k for k in range(end - 1, -1, -1) if unicodedata.combining(cell[k]) == 0), 0)
+    if start == end - 1 and start and unicodedata.decomposition(cell[start]) == "":
+        start -= 1  # a starter that composes with the one before it (Hangul jamo)
+    part = cell[start:end]
+    return " ".join(f"U+{ord(c):04X}" for c in part) + " should be " + \
+        " ".join(f"U+{ord(c):04X}" for c in unicodedata.normalize("NFC", part))
 
 
 def _check_cells(file: str, fields: list[dict], rows: list[list[str]], problems: list[Problem]) -> None:
@@ -78,9 +108,55 @@ def _check_cells(file: str, fields: list[dict], rows: list[list[str]], problems:
                 problems.append(Problem(file, line, field, f"contains an invisible or control character ({bad}); remove it"))
             elif len(cell) > MAX_CELL:
                 problems.append(Problem(file, line, field, f"{len(cell):,} characters long; a cell holds at most {MAX_CELL:,}"))
+            elif cell != cell.strip():
+                problems.append(Problem(file, line, field, f"{_shown(cell)} has a space at its start or end; remove it "
+                                        "(it looks the same on the page but is another value)"))
+            elif not unicodedata.is_normalized("NFC", cell):
+                problems.append(Problem(file, line, field, f"{_shown(cell)} is not in Unicode's composed form (NFC): "
+                                        f"{_decomposed(cell)}; it looks the same on the page but is another value"))
             elif i < len(kinds) and kinds[i] in _NUMBER and cell and not _NUMBER[kinds[i]].fullmatch(cell):
                 what = "a whole number" if kinds[i] == "integer" else "a number"
                 problems.append(Problem(file, line, field, f"{cell[:40]!r} is not {what} written in Latin digits (0-9)"))
+
+
+_JSON_KIND = {list: "a list", dict: "an object", int: "a number", float: "a number", bool: "true or false",
+              type(None): "null"}
+#: The languages every display label is written in (the briefing is Arabic, its twin English).
+LABEL_LANGS = ("ar", "en")
+
+
+def _label_problems(field: dict, where: str, table: str) -> list[Problem]:
+    """A field's display labels: an object giving, for each value of its enum, a non-empty text
+    in every language of LABEL_LANGS (figures and the briefing print them as they are)."""
+    if "labels" not in field:
+        return []
+    labels, where = field["labels"], f"{where}.labels"
+    name = f"{table}.{field['name']}"
+    if not isinstance(labels, dict):
+        return [Problem(DESCRIPTOR, 0, where, f"{name}: display labels must be an object of value -> {{ar, en}} texts")]
+    out = []
+    enum = field.get("constraints", {}).get("enum") if isinstance(field.get("constraints"), dict) else None
+    if isinstance(enum, list):
+        for value in enum:
+            if str(value) not in labels:
+                out.append(Problem(DESCRIPTOR, 0, f"{where}.{value}", f"{name}: value {str(value)!r} has no display label"))
+    for value, texts in labels.items():
+        if isinstance(enum, list) and value not in map(str, enum):
+            out.append(Problem(DESCRIPTOR, 0, f"{where}.{value}", f"{name}: {value!r} is not one of its values"))
+        if not isinstance(texts, dict):
+            out.append(Problem(DESCRIPTOR, 0, f"{where}.{value}",
+                               f"{name}: the label of {value!r} must be an object with a text for each of {', '.join(LABEL_LANGS)}"))
+            continue
+        for lang in LABEL_LANGS:
+            text = texts.get(lang)
+            if lang not in texts:
+                out.append(Problem(DESCRIPTOR, 0, f"{where}.{value}.{lang}", f"{name}: the label of {value!r} has no {lang} text"))
+            elif not isinstance(text, str):
+                out.append(Problem(DESCRIPTOR, 0, f"{where}.{value}.{lang}", f"{name}: the {lang} label of {value!r} must be "
+                                   f"text, not {_JSON_KIND.get(type(text), 'a value')} ({json.dumps(text)[:40]})"))
+            elif not text.strip():
+                out.append(Problem(DESCRIPTOR, 0, f"{where}.{value}.{lang}", f"{name}: the {lang} label of {value!r} is empty"))
+    return out
 
 
 def _descriptor_problems(package: Package) -> list[Problem]:
@@ -104,21 +180,24 @@ def _descriptor_problems(package: Package) -> list[Problem]:
         if not isinstance(schema, dict) or not isinstance(schema.get("fields"), list) or not all(
                 isinstance(f, dict) and isinstance(f.get("name"), str) and isinstance(f.get("type"), str) for f in schema["fields"]):
             out.append(Problem(DESCRIPTOR, 0, f"{where}.schema", "needs a list of fields, each with a name and a type"))
+            continue
+        for j, f in enumerate(schema["fields"]):
+            out += _label_problems(f, f"{where}.schema.fields[{j}]", r["name"])
 
-    def walk(node, where):
+    # Every string in it, walked without recursion (however deep the JSON nests).
+    stack = [(d, "")]
+    while stack:
+        node, where = stack.pop()
         if isinstance(node, str):
             bad = _bad_char(node)
             if bad:
                 out.append(Problem(DESCRIPTOR, 0, where, f"contains an invisible or control character ({bad}); remove it"))
         elif isinstance(node, dict):
-            for k, v in node.items():
-                walk(k, where)
-                walk(v, f"{where}.{k}" if where else str(k))
+            for k, v in reversed(node.items()):
+                stack.append((v, f"{where}.{k}" if where else str(k)))
+                stack.append((k, where))
         elif isinstance(node, list):
-            for j, v in enumerate(node):
-                walk(v, f"{where}[{j}]")
-
-    walk(d, "")
+            stack.extend((v, f"{where}[{j}]") for j, v in reversed(list(enumerate(node))))
     return out
 
 
@@ -162,6 +241,53 @@ def _check_file(package: Package, name: str, problems: list[Problem]) -> list[li
     if len(problems) == before:
         _check_cells(path.name, package.fields(name), rows, problems)
     return rows if len(problems) == before else None
+
+
+#: How many groups of repeated rows a file reports one by one; one more line counts the rest.
+MAX_REPEATS_SHOWN = 5
+
+
+def _rows_list(lines: list[int]) -> str:
+    return ", ".join(map(str, lines[:5])) + (", ..." if len(lines) > 5 else "")
+
+
+def _repeated_rows(package: Package, name: str, rows: list[list[str]]) -> list[Problem]:
+    """Rows identical to an earlier row in every field but the table's key (its primaryKey in the
+    descriptor): one fact recorded twice under new ids is counted twice.  Said once per original
+    row, at its first repeat with both ids (10,000 copies are one line); past MAX_REPEATS_SHOWN
+    originals, one line counts the rest."""
+    file = package.path(name).name
+    header = rows[0]
+    key = package.resources[name]["schema"].get("primaryKey") or []
+    key = [key] if isinstance(key, str) else list(key)
+    keyed = [i for i, col in enumerate(header) if col in key]
+    rest = [i for i in range(len(header)) if i not in keyed]
+    field = id_field(package, name) or ""
+    first: dict[tuple, tuple[int, str]] = {}
+    groups: dict[int, list[tuple[int, str]]] = {}
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            continue  # a short or long row is reported by frictionless
+        body = tuple(row[i] for i in rest)
+        ids = "/".join(row[i] for i in keyed)
+        if body not in first:
+            first[body] = (line, ids)
+        elif first[body][1] != ids:  # the same id as well is a primary-key problem
+            groups.setdefault(first[body][0], []).append((line, ids))
+    ids_at = {line: ids for line, ids in first.values()}
+    out = []
+    for orig, copies in sorted(groups.items())[:MAX_REPEATS_SHOWN]:
+        line, ids = copies[0]
+        more = [c[0] for c in copies[1:]]
+        out.append(Problem(file, line, field, f"{ids!r} repeats row {orig} ({ids_at[orig]!r}) in every field but its id"
+                           + (f", and so do {len(more):,} more rows ({_rows_list(more)})" if more else "")
+                           + ": one fact recorded twice is counted twice; remove the copy or make the rows differ"))
+    rest_groups = sorted(groups.items())[MAX_REPEATS_SHOWN:]
+    if rest_groups:
+        lines = sorted(line for _, copies in rest_groups for line, _ in copies)
+        out.append(Problem(file, lines[0], field, f"{len(lines):,} more rows repeat {len(rest_groups):,} other "
+                           f"rows in every field but their id (rows {_rows_list(lines)})"))
+    return out
 
 
 def _frictionless(package: Package, names: list[str], with_keys: bool, last_row: dict[str, int]) -> list[Problem]:
@@ -298,10 +424,25 @@ def _semantic(t: Tables, corpus: bool) -> list[Problem]:
             p.append(Problem(file["sources"], line, "published", "outside date_earliest..date_latest"))
 
     # Citations: paragraph within the article, needle inside that paragraph, file hashes.
+    # A source `file` is a plain name inside the corpus folder, refused before anything is read:
+    # a path elsewhere would make the validator read (and count lines of) any file on the machine.
+    unsafe = set()
+    for line, r in rows("sources"):
+        why = not_a_plain_name(str(r.file))
+        if why:
+            unsafe.add(line)
+            p.append(Problem(file["sources"], line, "file", f"{_shown(str(r.file))} {why}; give the article's file "
+                             "name inside the corpus folder (it is not read)"))
     texts = {}
     if corpus and pkg.corpus is not None:
         for line, r in rows("sources"):
-            path = pkg.corpus / r.file
+            if line in unsafe:
+                continue
+            path = pkg.corpus_file(str(r.file))
+            if path is None:
+                p.append(Problem(file["sources"], line, "file", f"{_shown(str(r.file))} is a link out of the corpus "
+                                 "folder; it is not read"))
+                continue
             if not path.is_file():
                 p.append(Problem(file["sources"], line, "file", f"not found in corpus {pkg.corpus}"))
                 continue
@@ -394,8 +535,10 @@ def _validate(data_dir=None, *, corpus: bool = True, require_corpus: bool | None
         return [Problem(DESCRIPTOR, 0, "", f"not found in {package.root}")]
     except OSError as err:
         return [Problem(DESCRIPTOR, 0, "", f"cannot be read: {err.strerror or err}")]
-    except ValueError as err:  # not JSON, or not UTF-8
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
         return [Problem(DESCRIPTOR, 0, "", f"is not valid JSON: {err}")]
+    except ValueError as err:  # read but unusable (nested too deeply)
+        return [Problem(DESCRIPTOR, 0, "", str(err))]
     problems = _descriptor_problems(package)
     if problems:
         return _first_per_place(problems)
@@ -410,6 +553,8 @@ def _validate(data_dir=None, *, corpus: bool = True, require_corpus: bool | None
             problems += _frictionless(package, good, with_keys=len(good) == len(package.resources), last_row=last_row)
         except Exception as err:  # frictionless failing on odd input is still bad input, not a crash
             problems.append(Problem(DESCRIPTOR, 0, "", f"schema check failed: {type(err).__name__}: {err}"))
+    for name in good:
+        problems += _repeated_rows(package, name, rows[name])
     if problems:
         return _first_per_place(problems)
     tables = Tables({name: typed(_read(package, name), package.fields(name)) for name in package.resources})
