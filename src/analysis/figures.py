@@ -44,6 +44,13 @@ FIGSIZE: dict[str, tuple[float, float]] = {
     "sources": (6.3, 11.5),  # the audited data give about 28 rows, some of two lines
     "timeline": (6.3, 9.4),
 }
+#: Phone variants (`narrow=True`): 4 in wide, so 8 pt text is >= 9 CSS px shown 358 px wide.
+NARROW_WIDTH = 4.0
+NARROW_SIZE: dict[str, tuple[float, float]] = {
+    "troops": (NARROW_WIDTH, 7.4),
+    "bases": (NARROW_WIDTH, 8.9),
+    "attacks": (NARROW_WIDTH, 8.9),
+}
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
 #: Text sizes in points at the printed size (the briefing shows figures at their natural
 #: width): nothing smaller than MIN_PT, so every label reads on paper and on a phone.
@@ -280,10 +287,11 @@ def _col(frame, name, lang):
     return frame[f"{name}_{lang}"]
 
 
-def _new_axes(ax, name: str, title: bool = False):
-    """`ax`, or a new figure of the report's size (taller by the title's room when a title is drawn)."""
+def _new_axes(ax, name: str, title: bool = False, narrow: bool = False):
+    """`ax`, or a new figure of the report's size (`narrow`: the phone variant's), taller by the
+    title's room when a title is drawn."""
     if ax is None:
-        w, h = FIGSIZE[name]
+        w, h = NARROW_SIZE[name] if narrow else FIGSIZE[name]
         fig = plt.figure(figsize=(w, h + (0.6 if title else 0)), layout=_layout())
         fig._analysis_owned = True  # drawn by a plot_* function: it may line up the titles
         fig._analysis_edges = True  # one chart: its texts line up with the figure's edges
@@ -334,7 +342,11 @@ def _title(ax, title: str | None, subtitle: str | None, lang: str, *, above: flo
     title placement clears without leaving room for the subtitle.  `title=None` (the
     briefing, whose caption is the title): the subtitle alone heads the chart."""
     loc = "right" if lang == "ar" else "left"
-    if not _sourceline.one_chart(ax):  # a user's grid: layout engines let titles overflow
+    if _narrow(ax):  # a phone variant: wrapped to its width
+        room = ax.figure.get_figwidth() * 72 - 20
+        title = _wrap_to(title, room, lang, TITLE_PT, "bold") if title else title
+        subtitle = _wrap_to(subtitle.replace("\n", " "), room, lang, SUB_PT, "normal") if subtitle else subtitle
+    elif not _sourceline.one_chart(ax):  # a user's grid: layout engines let titles overflow
         room = _panel_room_pt(ax)  # sideways; wrap to the panel
         title = _wrap_to(title, room, lang, TITLE_PT, "bold") if title else title
         subtitle = _wrap_to(subtitle, room, lang, SUB_PT, "normal") if subtitle else subtitle
@@ -528,6 +540,55 @@ def _milestones(ax, tables, ids, lang: str, *, layout=None, fontsize: float = TE
     return out
 
 
+def _narrow(ax) -> bool:
+    """Is `ax` the one chart of a phone variant (a figure narrower than 5 in)?"""
+    return _sourceline.one_chart(ax) and ax.figure.get_figwidth() < 5.0
+
+
+#: Letters marking milestones on the phone variants (not digits: the key's dates have digits).
+KEY_LETTERS = {"ar": "أبجدهوزحطي", "en": "abcdefghij"}
+
+
+def _milestone_letters(ax, tables, ids, lang: str) -> list[str]:
+    """Phone variant of `_milestones`: the same lines and bands, each marked by a letter just
+    above the chart (no words inside it, where they would crowd the data); returns the key's
+    lines («(أ) 5 كانون الثاني 2020: ...»), drawn under the legend by `_milestone_key`."""
+    keys = []
+    for mark in milestone_marks(tables, ids, lang):
+        if mark is None:
+            continue
+        band = mark["x1"] > mark["x0"]
+        if band:
+            ax.axvspan(mark["x0"], mark["x1"], color=MILESTONE_BAND, lw=0, zorder=0.5)
+        else:
+            ax.axvline(mark["x0"], color=MUTED, linewidth=0.7, linestyle=(0, (2, 2)), zorder=1,
+                       label=MILESTONE_GID)
+        letter = KEY_LETTERS[lang][len(keys)]
+        x = (mark["x0"] + mark["x1"]) / 2
+        ax.annotate(_t(letter, lang), xy=(x, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 3),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=TEXT_PT,
+                    fontweight="bold", color=INK, annotation_clip=False)
+        when, *titles = mark["text"].split("\n")
+        sep = "؛ " if lang == "ar" else "; "
+        keys.append(f"({letter}) {when}: {sep.join(titles)}")
+    return keys
+
+
+def _milestone_key(ax, keys: list[str], lang: str, under, pad: float = 6):
+    """The milestones' key of a phone variant, under `under` (the legend), wrapped to the
+    figure's width, from its edge on the reader's starting side."""
+    if not keys:
+        return None
+    fig = ax.figure
+    room = fig.get_figwidth() * 72 - 20
+    text = "\n".join(_wrap_to(k, room, lang) for k in keys)
+    x = 0.1 / fig.get_figwidth()
+    return ax.annotate(_t(text, lang), xy=(1 - x if lang == "ar" else x, 0.0), xycoords=("figure fraction", under),
+                       xytext=(0, -pad), textcoords="offset points", ha=arabic.align(lang), va="top",
+                       multialignment=arabic.align(lang), fontsize=TEXT_PT, color="#4a4a4a",
+                       linespacing=_ls(lang), annotation_clip=False)
+
+
 def _gap_bands(ax, tables, lang: str, *, categorical: list | None = None):
     """Shade the years no source row is dated in (computed from the data), behind everything;
     returns a legend handle, or None when the axis shows no such year.  `categorical`: the
@@ -653,7 +714,9 @@ def _finish(ax, lang: str) -> None:
 def _source_line(ax, tables, records, lang: str, note: str | None = None):
     """The chart's source line (analysis.sourceline): the articles behind `records`."""
     wrap = None
-    if not _sourceline.one_chart(ax):  # a user's grid: no wider than this panel
+    if _narrow(ax):  # a phone variant: wrapped to its width
+        wrap = int(_sourceline.WRAP[lang] * (ax.figure.get_figwidth() - 0.3) / FIGSIZE["troops"][0])
+    elif not _sourceline.one_chart(ax):  # a user's grid: no wider than this panel
         wrap = max(30, int(_sourceline.WRAP[lang] * _panel_room_pt(ax) / 72 / FIGSIZE["troops"][0]))
     return _sourceline.draw(ax, _sourceline.text(tables, records, lang, note=note, wrap=wrap), lang)
 
@@ -670,8 +733,9 @@ def _peak_inset(ax, s, off, lang: str) -> None:
     end = r["date_end"] if pd.notna(r["date_end"]) else _attacks.period_bounds(
         pd.Series([start]), pd.Series([r["date_precision"]]))[1].iloc[0]
     color = COUNTED_COLORS.get(r["counted"], INK)
-    # under the first, highest post-2014 steps (where the chart is empty), at the time axis' start
-    ins = ax.inset_axes([0.03, 0.1, 0.2, 0.11])
+    # under the first, highest post-2014 steps (where the chart is empty), at the time axis' start;
+    # on a phone variant above them (its milestones are letters, leaving the top empty)
+    ins = ax.inset_axes([0.03, 0.68, 0.3, 0.11] if _narrow(ax) else [0.03, 0.1, 0.2, 0.11])
     ins.set_facecolor("white")
     us = s[(s["counted"] == r["counted"]) & (s["kind"] == "observed")]
     xs, ys = [], []
@@ -702,7 +766,7 @@ def _peak_inset(ax, s, off, lang: str) -> None:
 
 def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M08"), "M19", "M25"),
                 milestone_layout=(("left", 0), ("right", 0), ("left", 2.8)), source_line: bool = True,
-                title: bool = True, **kwargs):
+                title: bool = True, narrow: bool = False, **kwargs):
     """Troop levels through time: US, coalition and all foreign forces.
 
     Observed levels are solid steps with filled markers, announced targets dashed with hollow
@@ -710,12 +774,14 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
     (the 2003-2011 peak) goes into a compact inset on its own scale, so post-2014 detail stays
     readable.  Milestones are vertical lines (bands for a month or a year).  Extra kwargs go
     to the step lines.  `source_line`: the articles behind the drawn rows, under the chart.
+    `narrow`: a figure of the phone variant's size (NARROW_SIZE).  On any figure under 5 in wide
+    milestones are lettered, with their key under the one-column legend.
     """
     _check_lang(lang)
     tables = _tables(data, "plot_troops", ("troop_levels", "milestones"))
     pkg = _package(tables)
     with arabic.style(lang):
-        ax = _new_axes(ax, "troops", title)
+        ax = _new_axes(ax, "troops", title, narrow)
         if tables["troop_levels"].empty:
             return _empty(ax, lang, "troops_title")
         _frame_axes(ax, lang)
@@ -814,6 +880,8 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
                     pos = dict(xytext=(-5, 5), ha="right", va="bottom")
                 elif counted == "coalition":  # under the line, right of the marker
                     pos = dict(xytext=(7, -4), ha="left", va="top")
+                elif drop and _narrow(ax):  # a narrow axis: left of it a milestone line is near
+                    pos = dict(xytext=(0, -7), ha="center", va="top")
                 elif drop:  # below the new, lower step, left of the drop
                     pos = dict(xytext=(-5, -5), ha="right", va="top")
                 elif _x(r["date"]) - _x(x0) < 240 and lang == "en":  # by the y tick labels: start at the point
@@ -834,8 +902,8 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
                     continue
                 shown_conflicts[cid] = str(_col(hit, "topic", lang).iloc[0])
                 mark = CONFLICT_MARKS[(len(shown_conflicts) - 1) % len(CONFLICT_MARKS)]
-                ax.annotate(mark, xy=(_x(r["date"]), float(r["count"])), xytext=(-6, -3),
-                            textcoords="offset points", ha="right", va="top", fontsize=10,
+                ax.annotate(mark, xy=(_x(r["date"]), float(r["count"])), xytext=(-6, 3 if _narrow(ax) else -3),
+                            textcoords="offset points", ha="right", va="bottom" if _narrow(ax) else "top", fontsize=10,
                             fontweight="bold", color=INK, zorder=6)
             handles.append(Line2D([], [], color=color, linestyle=ls if len(g) > 1 or target else "none",
                                   marker=marker, markersize=5.5,
@@ -851,15 +919,21 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
         if gap is not None:
             handles.append(gap)
             hlabels.append(_copy("gap", lang))
-        _legend(ax, handles, hlabels, lang, loc="upper center", **_under(ax, 0.5), ncol=2,
-                columnspacing=1.2, handlelength=2.2, labelspacing=0.35)
-        _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=0.99, wrap=24)
+        if _narrow(ax):
+            leg = _legend(ax, handles, hlabels, lang, **_under_edge(ax, lang), ncol=1,
+                          handlelength=2.2, labelspacing=0.35)
+            _milestone_key(ax, _milestone_letters(ax, tables, milestones, lang), lang, leg)
+        else:
+            _legend(ax, handles, hlabels, lang, loc="upper center", **_under(ax, 0.5), ncol=2,
+                    columnspacing=1.2, handlelength=2.2, labelspacing=0.35)
+            _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=0.99, wrap=24)
         last = _troops.reduction(tables["troop_levels"], "peak", "last")
         end_txt = _copy("about", lang, n=_num(last["end_count"])) if bool(last["end_approximate"]) else _num(last["end_count"])
         _title(ax, _copy("troops_title", lang) if title else None,
                _copy("troops_sub", lang, peak=_num(last["start_count"]), last=end_txt,
                      area=area_lbl.get(last["end_area"], last["end_area"]),
-                     year=_date_text(last["end_date"], last["end_date_precision"], lang)), lang)
+                     year=_date_text(last["end_date"], last["end_date_precision"], lang)), lang,
+               above=22 if _narrow(ax) else 0)  # the milestone letters
         if source_line:
             _source_line(ax, tables, {"troop_levels": s["obs_id"],
                                       "milestones": _milestone_ids(milestones),
@@ -1542,6 +1616,14 @@ def _fig_troops(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=FIGSIZE["troops"], layout=_layout())
     fig._analysis_edges = True
     plot_troops(tables, ax=fig.add_subplot(), lang=lang, title=False)  # the caption is the title
+    _flush_titles(fig, lang)
+    return fig
+
+
+def _fig_troops_narrow(tables, lang: str = "ar") -> Figure:
+    fig = plt.figure(figsize=NARROW_SIZE["troops"], layout=_layout())
+    fig._analysis_edges = True
+    plot_troops(tables, ax=fig.add_subplot(), lang=lang, title=False, narrow=True)
     _flush_titles(fig, lang)
     return fig
 

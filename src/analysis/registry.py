@@ -28,6 +28,7 @@ FIGURES: tuple[Entry, ...] = (
     # phone variants (4 in wide: 8 pt text >= 9 CSS px at 390 px)
     Entry("map-narrow", "analysis.figures:_fig_map_narrow", narrow_of="map"),
     Entry("timeline-narrow", "analysis.figures:_fig_timeline_narrow", narrow_of="timeline"),
+    Entry("troops-narrow", "analysis.figures:_fig_troops_narrow", narrow_of="troops"),
 )
 
 #: Every figure file stem `python -m analysis figures` writes.
