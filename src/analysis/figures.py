@@ -629,11 +629,17 @@ def _line_between(ax, tables, ids, x: float, text: str, lang: str, pad_pt: float
     """The milestone line a label written leftwards from `x` would cross, if any (estimated
     from the figure's width: the chart spans about 82% of it)."""
     lo, hi = ax.get_xlim()
-    pt_per_x = ax.figure.get_figwidth() * 72 * 0.82 / (hi - lo)
+    pt_per_x = ax.figure.get_figwidth() * 72 * _chart_share(ax) / (hi - lo)
     reach = x - (_text_width_pt(text, TEXT_PT, lang) + pad_pt) / pt_per_x
     xs = [m["x0"] for m in milestone_marks(tables, ids, lang) if m and m["x1"] == m["x0"]]
     inside = [v for v in xs if reach < v < x]
     return max(inside) if inside else None
+
+
+def _chart_share(ax) -> float:
+    """About how much of the figure's width the chart spans, before layout: 82% of the report's
+    figures; on a phone variant the row labels take a larger share of its 4 in."""
+    return 0.55 if _narrow(ax) else 0.82
 
 
 def _darker(color: str, f: float = 0.72) -> str:
@@ -656,7 +662,7 @@ def _clear_side(ax, line_xs, x: float, text: str, lang: str, gap_pt: float) -> s
     (above), "above_right" / "above_left" (above, starting or ending at the point), else
     "right" or "left" of it (estimated from the figure's width: the chart spans about 82%)."""
     lo, hi = ax.get_xlim()
-    pt_per_x = ax.figure.get_figwidth() * 72 * 0.82 / (hi - lo)
+    pt_per_x = ax.figure.get_figwidth() * 72 * _chart_share(ax) / (hi - lo)
     w = _text_width_pt(text, TEXT_PT, lang, weight="normal") / pt_per_x
     eps = 2 / pt_per_x
 
@@ -1151,15 +1157,18 @@ def _mid(lo, hi) -> float:
 
 def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M19", "M25"),
                  milestone_layout=(("right", 0), ("right", 1.7), ("left", 0)), source_line: bool = True,
-                 title: bool = True, **kwargs):
+                 title: bool = True, narrow: bool = False, **kwargs):
     """Attack chronology: one lane per target, markers by weapon and coloured by perpetrator,
     sized by casualties (killed/injured written beside them); series drawn as spans; undated
-    series as dotted bars up to their latest possible date; milestones as vertical lines."""
+    series as dotted bars up to their latest possible date; milestones as vertical lines.
+    `narrow`: a figure of the phone variant's size; on any figure under 5 in wide, year labels
+    every other year, milestones lettered with a key under one legend of two columns."""
     _check_lang(lang)
     tables = _tables(data, "plot_attacks", ("attacks", "milestones"))
     pkg = _package(tables)
     with arabic.style(lang):
-        ax = _new_axes(ax, "attacks", title)
+        ax = _new_axes(ax, "attacks", title, narrow)
+        narrow = _narrow(ax)
         if tables["attacks"].empty:
             return _empty(ax, lang, "attacks_title")
         _frame_axes(ax, lang, ygrid=False)
@@ -1180,13 +1189,17 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         ms_dates = ms[ms["milestone_id"].astype("string").isin(list(milestones))]["date"]
         if len(ms_dates):
             hi_all = max(hi_all, ms_dates.max())
-        x0 = pd.Timestamp(lo_all) - pd.DateOffset(months=12)
+        # (narrow: room before the first attack for its casualties, written left of it)
+        x0 = pd.Timestamp(lo_all) - pd.DateOffset(months=30 if narrow and lang == "en" else 12)
         x1 = pd.Timestamp(hi_all) + pd.DateOffset(months=6)
-        _year_axis(ax, x0, x1, lang, step=1)
-        ax.set_ylim(-1.1, len(lanes) + 1.0)  # headroom for milestone labels (two levels), room for undated notes
+        _year_axis(ax, x0, x1, lang, step=2 if narrow else 1)
+        ax.set_ylim(-1.1, len(lanes) + (0.3 if narrow else 1.0))  # headroom for milestone labels (two levels), room for undated notes
         ax.set_yticks([ypos[lane] for lane in lanes])
-        ax.set_yticklabels([_t(str(names[lane]) if pd.notna(names[lane]) else lane.lstrip("~"), lang)
-                            for lane in lanes], fontsize=TEXT_PT, va=LABEL_VA)
+        lane_names = [str(names[lane]) if pd.notna(names[lane]) else lane.lstrip("~") for lane in lanes]
+        if narrow:  # lane names of two lines leave the time axis its room
+            lane_names = ["\n".join(_balanced_wrap(n, 20)) if len(n) > 24 else n for n in lane_names]
+        ax.set_yticklabels([_t(n, lang) for n in lane_names], fontsize=TEXT_PT, va=LABEL_VA,
+                           linespacing=_ls(lang))
         ax.tick_params(axis="y", length=0)
         for lane in lanes:
             ax.axhline(ypos[lane], color=GRID, linewidth=0.6, zorder=0)
@@ -1237,6 +1250,8 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
                 bits.append(_copy("killed", lang, n=int(r["_k"])))
             if r["_i"]:
                 bits.append(_copy("injured", lang, n=int(r["_i"])))
+            if narrow and lang == "en":  # Latin runs wide: number under the word
+                bits = [b.replace(" ", "\n") for b in bits]
             txt = "\n".join(bits)
             if bool(pd.notna(r["casualties_approximate"]) and r["casualties_approximate"]):
                 txt += _copy("approx_suffix", lang)
@@ -1249,7 +1264,10 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
                             "above_right": "left", "above_left": "right"}[side],
                         va="center" if side in ("left", "right") else "bottom", fontsize=TEXT_PT, color=INK,
                         linespacing=_ls(lang), multialignment=arabic.align(lang), zorder=6)
-        _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=1.0, wrap=21)
+        if narrow:
+            keys = _milestone_letters(ax, tables, milestones, lang)
+        else:
+            _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=1.0, wrap=21)
         gap = _gap_bands(ax, tables, lang)
         wh = [Line2D([], [], marker=WEAPON_MARKERS.get(w, "o"), color=INK, linestyle="none", markersize=5.5)
               for w in dict.fromkeys(used_weapons)]
@@ -1264,15 +1282,32 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         # legends under the chart, outside the data: weapon (shape) and perpetrator (colour)
         start = 1.0 if lang == "ar" else 0.0
         corner = "upper right" if lang == "ar" else "upper left"
-        leg1 = _legend(ax, wh, wl, lang, loc=corner, **_under(ax, start), ncol=2,
-                       title=_t(_copy("weapon", lang), lang), title_fontsize=TEXT_PT, handlelength=1.2,
-                       labelspacing=0.3, columnspacing=1.0)
-        ax.add_artist(leg1)
-        _legend(ax, ph, pl, lang, loc="upper left" if lang == "ar" else "upper right",
-                **_under(ax, 1.0 - start), ncol=1,
-                title=_t(_copy("perpetrator", lang), lang), title_fontsize=TEXT_PT, handlelength=1.2,
-                labelspacing=0.3)
-        _title(ax, _copy("attacks_title", lang) if title else None, _copy("attacks_sub", lang), lang)
+        if narrow:  # one legend: a column of weapons (shape), one of perpetrators (colour)
+            rows = max(len(wh), len(ph)) + 1
+            blank = Line2D([], [], alpha=0)
+            hs = [blank] + wh + [blank] * (rows - 1 - len(wh)) + [blank] + ph + [blank] * (rows - 1 - len(ph))
+            ls_ = ([_copy("weapon", lang)] + wl + [""] * (rows - 1 - len(wh))
+                   + [_copy("perpetrator", lang)] + pl + [""] * (rows - 1 - len(ph)))
+            ls_ = [_wrap_to(s, 105, lang) for s in ls_]
+            leg = _legend(ax, hs, ls_, lang, **_under_edge(ax, lang), ncol=2, handlelength=1.2,
+                          labelspacing=0.3, columnspacing=1.0)
+            heads = {_t(_copy("weapon", lang), lang), _t(_copy("perpetrator", lang), lang)}
+            for text in leg.get_texts():
+                if text.get_text() in heads:
+                    text.set_fontweight("bold")
+            _milestone_key(ax, keys, lang, leg)
+            leg1 = None
+        else:
+            leg1 = _legend(ax, wh, wl, lang, loc=corner, **_under(ax, start), ncol=2,
+                           title=_t(_copy("weapon", lang), lang), title_fontsize=TEXT_PT, handlelength=1.2,
+                           labelspacing=0.3, columnspacing=1.0)
+            ax.add_artist(leg1)
+            _legend(ax, ph, pl, lang, loc="upper left" if lang == "ar" else "upper right",
+                    **_under(ax, 1.0 - start), ncol=1,
+                    title=_t(_copy("perpetrator", lang), lang), title_fontsize=TEXT_PT, handlelength=1.2,
+                    labelspacing=0.3)
+        _title(ax, _copy("attacks_title", lang) if title else None, _copy("attacks_sub", lang), lang,
+               above=22 if narrow else 0)  # the milestone letters
         if source_line:
             _source_line(ax, tables, {"attacks": chron["attack_id"], "bases": chron["base_id"].dropna(),
                                       "milestones": _milestone_ids(milestones)}, lang)
@@ -1303,13 +1338,15 @@ def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", source_line: 
         killed = full["killed"].astype(int).tolist()
         injured = full["injured"].astype(int).tolist()
         und = py[py["year"].isna()]
-        if len(und):
-            cats.append(_copy("undated_bar", lang))
+        if len(und):  # a narrow bar: its words on two lines
+            cats.append(_copy("undated_bar", lang).replace(" ", "\n") if _narrow(ax) else _copy("undated_bar", lang))
             single.append(int(und["single"].iloc[0]))
             series.append(int(und["series"].iloc[0]))
             killed.append(int(und["killed"].iloc[0]))
             injured.append(int(und["injured"].iloc[0]))
-        xs = np.arange(len(cats))  # time runs left to right, as in the chronology above
+        xs = np.arange(len(cats), dtype=float)  # time runs left to right, as in the chronology above
+        if len(und) and _narrow(ax):  # apart from the years (it is none of them): room for its word
+            xs[-1] += 0.5
         gap = _gap_bands(ax, tables, lang, categorical=years + [None] * (len(cats) - len(years)))
         labels = _package(tables).labels("attacks", "event_kind", lang)
         b1 = ax.bar(xs, single, width=0.6, color=EVENT_KIND_COLORS["single"], label=labels.get("single", "single"))
@@ -1318,24 +1355,32 @@ def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", source_line: 
         top = np.array(single) + np.array(series)
         for x, t, k, i in zip(xs, top, killed, injured):
             bits = ([_copy("casualties_k", lang, n=k)] if k else []) + ([_copy("casualties_i", lang, n=i)] if i else [])
+            if bits and _narrow(ax):  # a narrow bar: word and number one above the other
+                bits = [b.replace(" ", "\n") for b in bits]
             if bits:
-                ax.annotate(_t(" · ".join(bits), lang), xy=(x, t), xytext=(0, 2),
-                            textcoords="offset points", ha="center", va="bottom", fontsize=TEXT_PT, color=INK)
+                ax.annotate(_t(("\n" if _narrow(ax) else " · ").join(bits), lang), xy=(x, t), xytext=(0, 2),
+                            textcoords="offset points", ha="center", va="bottom", fontsize=TEXT_PT, color=INK,
+                            linespacing=_ls(lang))
         ax.set_xticks(xs)
-        ax.set_xticklabels([_t(c, lang) for c in cats])
-        ax.set_xlim(-0.6, len(cats) - 0.4)
+        ax.set_xticklabels([_t(c, lang) for c in cats], linespacing=_ls(lang))
+        m = 0.45 if _narrow(ax) else 0.6  # narrow: every point of width to the bars' words
+        ax.set_xlim(-m, xs[-1] + m if len(xs) else m)
         ax.set_ylim(0, max(top.max() * 1.6, 1) if len(top) else 1)
-        ax.yaxis.set_major_locator(MaxNLocator(4, integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(3 if _narrow(ax) else 4, integer=True))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _t(_num(v), lang)))
         ax.set_ylabel(_t(_copy("per_year_y", lang), lang), fontsize=TEXT_PT, color=MUTED)
         hs, ls_ = [b1, b2], [labels.get("single", "single"), labels.get("series", "series")]
         if gap is not None:
             hs.append(gap)
             ls_.append(_copy("gap", lang))
-        _legend(ax, hs, ls_, lang, loc="upper right" if lang == "ar" else "upper left",
-                **_under(ax, 1.0 if lang == "ar" else 0.0), ncol=2 if _sourceline.one_chart(ax) else 1)
+        where = _under_edge(ax, lang) if _narrow(ax) else dict(  # narrow: from the figure's edge, not squeezing
+            loc="upper right" if lang == "ar" else "upper left", **_under(ax, 1.0 if lang == "ar" else 0.0))
+        _legend(ax, hs, ls_, lang, **where, ncol=2 if _sourceline.one_chart(ax) else 1)
         # a panel heading, not the figure's title: it stays when the caption is the title
-        _pin(ax, ax.set_title(_t(_copy("per_year_title", lang), lang), loc="right" if lang == "ar" else "left",
+        heading = _copy("per_year_title", lang)
+        if _narrow(ax):
+            heading = _wrap_to(heading, ax.figure.get_figwidth() * 72 - 20, lang, SUB_PT + 0.5, "bold")
+        _pin(ax, ax.set_title(_t(heading, lang), loc="right" if lang == "ar" else "left",
                               fontsize=SUB_PT + 0.5, fontweight="bold", color=INK, pad=16), lang)  # clear of the top tick
         if source_line:
             _source_line(ax, tables, {"attacks": tables["attacks"]["attack_id"]}, lang)
@@ -1642,6 +1687,16 @@ def _fig_attacks(tables, lang: str = "ar") -> Figure:
     top, bottom = fig.subplots(2, 1, height_ratios=[2.3, 1])
     plot_attacks(tables, ax=top, lang=lang, title=False, source_line=False)
     plot_attacks_per_year(tables, ax=bottom, lang=lang)  # its source line covers both panels
+    _flush_titles(fig, lang)
+    return fig
+
+
+def _fig_attacks_narrow(tables, lang: str = "ar") -> Figure:
+    fig = plt.figure(figsize=NARROW_SIZE["attacks"], layout=_layout())
+    fig._analysis_edges = True
+    top, bottom = fig.subplots(2, 1, height_ratios=[2.6, 1])
+    plot_attacks(tables, ax=top, lang=lang, title=False, source_line=False, narrow=True)
+    plot_attacks_per_year(tables, ax=bottom, lang=lang)
     _flush_titles(fig, lang)
     return fig
 

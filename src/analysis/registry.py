@@ -29,6 +29,7 @@ FIGURES: tuple[Entry, ...] = (
     Entry("map-narrow", "analysis.figures:_fig_map_narrow", narrow_of="map"),
     Entry("timeline-narrow", "analysis.figures:_fig_timeline_narrow", narrow_of="timeline"),
     Entry("troops-narrow", "analysis.figures:_fig_troops_narrow", narrow_of="troops"),
+    Entry("attacks-narrow", "analysis.figures:_fig_attacks_narrow", narrow_of="attacks"),
 )
 
 #: Every figure file stem `python -m analysis figures` writes.
