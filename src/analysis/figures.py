@@ -999,19 +999,22 @@ def _base_rows(tables, lang: str):
 
 
 def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"), source_line: bool = True,
-               title: bool = True, **kwargs):
+               title: bool = True, narrow: bool = False, **kwargs):
     """Base handover timeline: one lane per base, grouped by province.
 
     Coloured bars are the states the sources describe (lighter where the start is known to the
     year or month only; hatched where nothing later is known); markers are handovers and full
     withdrawals; bases still holding foreign forces are highlighted; undated events are listed
-    in their lane, clear of the milestone lines.
+    in their lane, clear of the milestone lines.  `narrow`: a figure of the phone variant's
+    size; on any figure under 5 in wide, year labels every fifth year, milestones lettered with
+    a key, notes and legend wrapped to the width.
     """
     _check_lang(lang)
     tables = _tables(data, "plot_bases", ("bases", "base_events", "milestones"))
     pkg = _package(tables)
     with arabic.style(lang):
-        ax = _new_axes(ax, "bases", title)
+        ax = _new_axes(ax, "bases", title, narrow)
+        narrow = _narrow(ax)
         if tables["base_events"].empty:
             return _empty(ax, lang, "bases_title")
         _frame_axes(ax, lang, ygrid=False)
@@ -1028,14 +1031,17 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
         x0 = pd.Timestamp(year=int(dated["start"].min().year) - 1, month=7, day=1)
         x1 = pd.Timestamp(year=int(dated["start"].max().year) + 1, month=6, day=1)
         # Latin lane names are wider, leaving a narrower time axis: fewer year labels there
-        _year_axis(ax, x0, x1, lang, step=5 if lang == "en" and x1.year - x0.year > 14 else None)
-        ax.set_ylim(-0.7, n + 1.3)  # headroom for milestone labels
+        _year_axis(ax, x0, x1, lang, step=5 if (narrow or lang == "en") and x1.year - x0.year > 14 else None)
+        ax.set_ylim(-0.7, n + (0.1 if narrow else 1.3))  # headroom for milestone labels (narrow: letters above)
         # undated events and empty lanes are written just before the first milestone line
         # (Arabic: ending just before the first milestone line; English: from the axis' start)
         firsts = [m["x0"] for m in milestone_marks(tables, milestones, lang) if m]
         x_note = (min(firsts) - 110) if firsts and lang == "ar" else _x(x0) + 60
         note_ha = "right" if lang == "ar" else "left"
         xmax = _x(x1)
+        # (narrow: notes wrapped to the room before the first milestone line, as the font measures)
+        room = abs(x_note - (_x(x0) if lang == "ar" else min(firsts or [xmax]))) / (xmax - _x(x0))
+        note_pt = room * ax.figure.get_figwidth() * 72 * _chart_share(ax) - 6
         h = 0.56
         used_states = []
         for base_id, g in tl.groupby("base_id", sort=False):
@@ -1048,7 +1054,10 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
             if len(undated):  # one line per base, in the events' order, so several never overprint
                 sep = "، " if lang == "ar" else ", "
                 text = _copy("undated", lang, state=sep.join(state_lbl.get(st, st) for st in undated["state"]))
-                text = "\n".join(textwrap.wrap(text, 50 if lang == "ar" else 28))  # stays clear of the first milestone
+                if narrow:
+                    text = _wrap_to(text, note_pt, lang)
+                else:
+                    text = "\n".join(textwrap.wrap(text, 50 if lang == "ar" else 28))  # stays clear of the first milestone
                 ax.text(x_note, y, _t(text, lang), ha=note_ha, va="center", fontsize=TEXT_PT, linespacing=_ls(lang),
                         multialignment=note_ha, color=_darker(STATE_COLORS.get(undated["state"].iloc[-1], MUTED)),
                         zorder=4)
@@ -1083,10 +1092,11 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
                 used_states.append(state)
         for kind, text, base in rows:
             if base is not None and not (tl["base_id"] == base).any():
-                ax.text(x_note, ypos[base], _t(_copy("no_events", lang), lang), ha=note_ha,
-                        va="center", fontsize=TEXT_PT, color=MUTED)
+                note = _wrap_to(_copy("no_events", lang), note_pt, lang) if narrow else _copy("no_events", lang)
+                ax.text(x_note, ypos[base], _t(note, lang), ha=note_ha, va="center", fontsize=TEXT_PT,
+                        color=MUTED, linespacing=_ls(lang), multialignment=note_ha)
         ax.set_yticks(range(n))
-        wrap = 200 if lang == "ar" else 40  # Latin runs wider
+        wrap = (200 if lang == "ar" else 40) if not narrow else (40 if lang == "ar" else 22)  # Latin runs wider
         ax.set_yticklabels([_t("\n".join(textwrap.wrap(text, wrap)), lang) for kind, text, _ in reversed(rows)],
                            linespacing=_ls(lang), va=LABEL_VA)
         ax.tick_params(axis="y", length=0, pad=11)  # clear of the arrow of bases still held
@@ -1103,7 +1113,10 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
         for i, (kind, _, _) in enumerate(rows):
             if kind == "province" and i:
                 ax.axhline(n - 1 - i + 0.5, color=GRID, linewidth=0.8, zorder=0)
-        _milestones(ax, tables, milestones, lang, top=1.0, wrap=34 if lang == "ar" else 22)  # Latin runs wider
+        if narrow:
+            keys = _milestone_letters(ax, tables, milestones, lang)
+        else:
+            _milestones(ax, tables, milestones, lang, top=1.0, wrap=34 if lang == "ar" else 22)  # Latin runs wider
         # legend: states in their enum order, then the conventions
         order = [s for s in pkg.field("base_events", "state")["constraints"]["enum"] if s in used_states]
         handles, labels = [], []
@@ -1128,15 +1141,20 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
         # under the chart, extending under the lane names (a legend wider than the lanes would
         # squeeze them)
         # (English: from the figure's left edge, as the lane names are wider than the lanes' room)
-        where = dict(loc="upper left", **_under(ax, 0.0)) if lang == "ar" else _under_edge(ax, lang)
-        _legend(ax, handles, labels, lang, **where, ncol=3 if lang == "ar" else 2,
-                columnspacing=1.0, handlelength=1.6, labelspacing=0.35)
+        where = dict(loc="upper left", **_under(ax, 0.0)) if lang == "ar" and not narrow else _under_edge(ax, lang)
+        if narrow:  # two columns of the figure's width
+            labels = [_wrap_to(s, ax.figure.get_figwidth() * 72 / 2 - 40, lang) for s in labels]
+        leg = _legend(ax, handles, labels, lang, **where, ncol=2 if narrow or lang == "en" else 3,
+                      columnspacing=1.0, handlelength=1.6, labelspacing=0.35)
+        if narrow:
+            _milestone_key(ax, keys, lang, leg)
         ho = _bases.handed_over(tables["base_events"])
         names = tables["bases"].set_index(tables["bases"]["base_id"].astype("string"))[f"name_{lang}"]
         sep = "، " if lang == "ar" else ", "
         still_names = sep.join(str(names.get(b, b)) for b in sorted(still)) or "—"
         _title(ax, _copy("bases_title", lang) if title else None,
-               _copy("bases_sub", lang, n=len(ho), names=still_names), lang)
+               _copy("bases_sub", lang, n=len(ho), names=still_names), lang,
+               above=22 if narrow else 0)  # the milestone letters
         if source_line:
             _source_line(ax, tables, {"base_events": tl["event_id"], "bases": list(ypos),
                                       "milestones": _milestone_ids(milestones)}, lang)
@@ -1677,6 +1695,14 @@ def _fig_bases(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=FIGSIZE["bases"], layout=_layout())
     fig._analysis_edges = True
     plot_bases(tables, ax=fig.add_subplot(), lang=lang, title=False)
+    _flush_titles(fig, lang)
+    return fig
+
+
+def _fig_bases_narrow(tables, lang: str = "ar") -> Figure:
+    fig = plt.figure(figsize=NARROW_SIZE["bases"], layout=_layout())
+    fig._analysis_edges = True
+    plot_bases(tables, ax=fig.add_subplot(), lang=lang, title=False, narrow=True)
     _flush_titles(fig, lang)
     return fig
 

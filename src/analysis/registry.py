@@ -30,6 +30,7 @@ FIGURES: tuple[Entry, ...] = (
     Entry("timeline-narrow", "analysis.figures:_fig_timeline_narrow", narrow_of="timeline"),
     Entry("troops-narrow", "analysis.figures:_fig_troops_narrow", narrow_of="troops"),
     Entry("attacks-narrow", "analysis.figures:_fig_attacks_narrow", narrow_of="attacks"),
+    Entry("bases-narrow", "analysis.figures:_fig_bases_narrow", narrow_of="bases"),
 )
 
 #: Every figure file stem `python -m analysis figures` writes.
