@@ -574,18 +574,20 @@ def _milestone_letters(ax, tables, ids, lang: str) -> list[str]:
     return keys
 
 
-def _milestone_key(ax, keys: list[str], lang: str, under, pad: float = 6):
-    """The milestones' key of a phone variant, under `under` (the legend), wrapped to the
-    figure's width, from its edge on the reader's starting side."""
+def _milestone_key(ax, keys: list[str], lang: str, under, pad: float = 6, *, fontsize: float = TEXT_PT,
+                   weight: str = "normal", color: str = "#4a4a4a"):
+    """The milestones' key of a phone variant (or another list of lines), under `under` (the
+    legend, or the text before it), wrapped to the figure's width, from its edge on the
+    reader's starting side; returns the text, for the next to hang under."""
     if not keys:
         return None
     fig = ax.figure
     room = fig.get_figwidth() * 72 - 20
-    text = "\n".join(_wrap_to(k, room, lang) for k in keys)
+    text = "\n".join(_wrap_to(k, room, lang, fontsize, weight) for k in keys)
     x = 0.1 / fig.get_figwidth()
     return ax.annotate(_t(text, lang), xy=(1 - x if lang == "ar" else x, 0.0), xycoords=("figure fraction", under),
                        xytext=(0, -pad), textcoords="offset points", ha=arabic.align(lang), va="top",
-                       multialignment=arabic.align(lang), fontsize=TEXT_PT, color="#4a4a4a",
+                       multialignment=arabic.align(lang), fontsize=fontsize, fontweight=weight, color=color,
                        linespacing=_ls(lang), annotation_clip=False)
 
 
@@ -1503,9 +1505,10 @@ def _drawable(tables, src_ids):
 ROW_GAP = 0.3  # lines of space between matrix rows
 
 
-def sources_geometry(tables, lang: str = "ar", min_sources: int = 2) -> dict:
+def sources_geometry(tables, lang: str = "ar", min_sources: int = 2, narrow: bool = False) -> dict:
     """The sources matrix without drawing: rows (kind, label, key), their heights in measured
-    lines (`line_pt`), centres `y`, the value cells and the columns."""
+    lines (`line_pt`), centres `y`, the value cells and the columns.  `narrow`: the phone
+    variant's, with narrower row labels and value cells of up to three shorter lines."""
     src_ids = sorted(tables["sources"]["source_id"].astype("string"))
     sup, dis = _drawable(tables, src_ids)
     col = {s: i for i, s in enumerate(src_ids)}
@@ -1517,10 +1520,12 @@ def sources_geometry(tables, lang: str = "ar", min_sources: int = 2) -> dict:
     conflicts = dis.drop_duplicates("conflict_id")
     rows = [("header", _copy("agree", lang), None)]
     rows += [("fact", _fact_label(tables, t, r, lang), (t, r)) for t, r in multi]
-    rows += [("header", _copy("disagree", lang), None)]
-    rows += [("conflict", str(c[f"topic_{lang}"]), str(c["conflict_id"])) for _, c in conflicts.iterrows()]
+    disputes = [(str(c["conflict_id"]), str(c[f"topic_{lang}"])) for _, c in conflicts.iterrows()]
+    if not narrow:  # (narrow: the disputed points are listed under the matrix, full width)
+        rows += [("header", _copy("disagree", lang), None)]
+        rows += [("conflict", topic, cid) for cid, topic in disputes]
     n = len(rows)
-    width = 48 if lang == "ar" else 46  # narrow row labels leave the columns room
+    width = (48 if lang == "ar" else 46) if not narrow else (44 if lang == "ar" else 36)  # leave the columns room
     # one cell per (disputed point, source): several claims of one article on one point share it
     cells = {}
     for _, c in dis.iterrows():
@@ -1532,6 +1537,7 @@ def sources_geometry(tables, lang: str = "ar", min_sources: int = 2) -> dict:
         lines = textwrap.wrap(" / ".join(values), 12 if lang == "ar" else 10)
         return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")  # cut short: say so
 
+    values = {k: " / ".join(v) for k, v in cells.items()}  # whole, for the narrow list
     cells = {k: _cell(v) for k, v in cells.items()}
     # row heights: a row whose label or a value takes two lines gets more room
     heights = []
@@ -1545,37 +1551,59 @@ def sources_geometry(tables, lang: str = "ar", min_sources: int = 2) -> dict:
     total = float(sum(heights))
     y = {i: total - tops[i] - heights[i] / 2 for i in range(n)}
     return {"src_ids": src_ids, "sup": sup, "dis": dis, "col": col, "facts": facts, "multi": multi,
-            "rows": rows, "n": n, "width": width, "cells": cells, "heights": heights, "total": total, "y": y}
+            "rows": rows, "n": n, "width": width, "cells": cells, "heights": heights, "total": total, "y": y,
+            "disputes": disputes, "values": values}
 
 
-def sources_height(tables, lang: str = "ar") -> float:
+def _dispute_lines(tables, g, lang: str) -> list[str]:
+    """The phone variant's list of disputed points: per point its topic, then each source's
+    value after the source's column number («(1) 180 كم؛ (3) 100 كم»), whole (not cut short)."""
+    sep = "؛ " if lang == "ar" else "; "
+    num = {s: i + 1 for i, s in enumerate(g["src_ids"])}
+    out = []
+    for cid, topic in g["disputes"]:
+        vals = [f"({num[s]}) {g['values'][(cid, s)]}" for s in g["src_ids"] if (cid, s) in g["values"]]
+        out += [topic, sep.join(vals)]
+    return out
+
+
+def sources_height(tables, lang: str = "ar", narrow: bool = False) -> float:
     """Inches the briefing's sources figure needs: its rows at their measured height, plus the
-    column heads, the subtitle, the legend and the source line."""
+    column heads, the subtitle, the legend and the source line (`narrow`: the phone variant's,
+    whose legend is one column and whose key of the articles' dates follows it)."""
     if tables["sources"].empty:
         return FIGSIZE["sources"][1]
-    g = sources_geometry(tables, lang)
-    return g["total"] * line_pt(lang) / 72 + 2.2
+    g = sources_geometry(tables, lang, narrow=narrow)
+    extra = 0.0
+    if narrow:  # the key of the columns, the list of disputed points (measured lines)
+        lines = len(g["src_ids"]) + 2 + sum(_wrap_to(t, NARROW_WIDTH * 72 - 20, lang).count("\n") + 1.3
+                                            for t in _dispute_lines(tables, g, lang))
+        extra = lines * line_pt(lang) / 72 + 0.3
+    return g["total"] * line_pt(lang) / 72 + 2.2 + extra
 
 
 def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, source_line: bool = True,
-                 title: bool = True, **kwargs):
+                 title: bool = True, narrow: bool = False, **kwargs):
     """Source agreement matrix: facts documented by at least `min_sources` sources, and every
     disputed point, against the sources (outlet and date).  Dots mark support (filled: the
     fact's primary source; ring: a further source); on disputed points each source's value is
-    written in a box (one style: which claim is listed first means nothing)."""
+    written in a box (one style: which claim is listed first means nothing).  `narrow`: the
+    phone variant (NARROW_WIDTH wide): columns headed by outlet and year, the full dates in a
+    key under the legend."""
     _check_lang(lang)
     tables = _tables(data, "plot_sources", ("sources", "conflicts", "claims", "citations", "bases", "base_events",
                                             "troop_levels", "attacks", "milestones"))
     with arabic.style(lang):
         if ax is None and not tables["sources"].empty:  # own figure: as tall as its rows need
-            fig = plt.figure(figsize=(FIGSIZE["sources"][0], sources_height(tables, lang) + (0.6 if title else 0)),
-                             layout=_layout())
+            fig = plt.figure(figsize=(NARROW_WIDTH if narrow else FIGSIZE["sources"][0],
+                                      sources_height(tables, lang, narrow) + (0.6 if title else 0)), layout=_layout())
             fig._analysis_owned = fig._analysis_edges = True
             ax = fig.add_subplot()
         ax = _new_axes(ax, "sources", title)
         if tables["sources"].empty:
             return _empty(ax, lang, "sources_title")
-        g = sources_geometry(tables, lang, min_sources)
+        narrow = _narrow(ax)
+        g = geo = sources_geometry(tables, lang, min_sources, narrow=narrow)
         src_ids, sup, dis, col, facts, multi = (g[k] for k in ("src_ids", "sup", "dis", "col", "facts", "multi"))
         rows, n, width, cells, heights, total, y = (g[k] for k in ("rows", "n", "width", "cells", "heights",
                                                                    "total", "y"))
@@ -1619,6 +1647,17 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
                 tick.set_fontweight("bold")
             tick.set_color(INK if kind != "fact" else "#333333")
         labels = _source_labels(tables, lang)
+        keys = []
+        if narrow:  # outlet and year over the column; outlet and full date in the key
+            src = tables["sources"].set_index(tables["sources"]["source_id"].astype("string"))
+            sep = "، " if lang == "ar" else ", "
+            for i, s in enumerate(src_ids):  # numbered in source order (Arabic: from the right)
+                r = src.loc[s]
+                outlet = _copy("outlet_unknown", lang) if pd.isna(r[f"outlet_{lang}"]) else str(r[f"outlet_{lang}"])
+                when = _date_text(r["published"], str(r["date_precision"]), lang) if pd.notna(r["published"]) else ""
+                mark = TEXT[lang]["inferred_mark"] if TEXT[lang]["inferred_mark"] in labels[s] else ""
+                keys.append(_keep(f"({i + 1}) {outlet}{sep}{when}{mark}"))
+                labels[s] = f"({i + 1})"
         ax.set_xticks([col[s] for s in src_ids])
         ax.set_xticklabels([_t(labels[s], lang) for s in src_ids], fontsize=TEXT_PT, linespacing=_ls(lang))
         ax.xaxis.tick_top()
@@ -1632,9 +1671,20 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         ]
         labs = [_copy("primary", lang), _copy("further", lang), _copy("claim", lang)]
         # anchored at the matrix's outer edge, extending under the row labels
-        leg = _legend(ax, handles, labs, lang, loc="upper left" if lang == "ar" else "upper right",
-                      **_under(ax, 0.0 if lang == "ar" else 1.0, 4), ncol=3,
-                      columnspacing=1.2, handlelength=1.4)
+        if narrow:  # no value boxes: the disputed points are listed under the key
+            leg = _legend(ax, handles[:2], labs[:2], lang, **_under_edge(ax, lang, 4), ncol=1, handlelength=1.4)
+            last = _milestone_key(ax, keys, lang, leg)
+            lines = _dispute_lines(tables, geo, lang)
+            if lines:
+                last = _milestone_key(ax, [_copy("disagree", lang)], lang, last, pad=10, fontsize=TICK_PT,
+                                      weight="bold", color=INK)
+            for i, text in enumerate(lines):
+                last = _milestone_key(ax, [text], lang, last, pad=5 if i % 2 == 0 else 1,
+                                      weight="bold" if i % 2 == 0 else "normal", color=INK if i % 2 == 0 else "#333333")
+        else:
+            leg = _legend(ax, handles, labs, lang, loc="upper left" if lang == "ar" else "upper right",
+                          **_under(ax, 0.0 if lang == "ar" else 1.0, 4), ncol=3,
+                          columnspacing=1.2, handlelength=1.4)
         leg.set_zorder(5)
         lines = max(labels[s].count("\n") + 1 for s in src_ids)  # column labels on top
         _title(ax, _copy("sources_title", lang) if title else None, _copy("sources_sub", lang), lang,
@@ -1745,6 +1795,14 @@ def _fig_sources(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=(FIGSIZE["sources"][0], sources_height(tables, lang)), layout=_layout())
     fig._analysis_edges = True
     plot_sources(tables, ax=fig.add_subplot(), lang=lang, title=False)
+    _flush_titles(fig, lang)
+    return fig
+
+
+def _fig_sources_narrow(tables, lang: str = "ar") -> Figure:
+    fig = plt.figure(figsize=(NARROW_WIDTH, sources_height(tables, lang, narrow=True)), layout=_layout())
+    fig._analysis_edges = True
+    plot_sources(tables, ax=fig.add_subplot(), lang=lang, title=False, narrow=True)
     _flush_titles(fig, lang)
     return fig
 

@@ -31,6 +31,7 @@ FIGURES: tuple[Entry, ...] = (
     Entry("troops-narrow", "analysis.figures:_fig_troops_narrow", narrow_of="troops"),
     Entry("attacks-narrow", "analysis.figures:_fig_attacks_narrow", narrow_of="attacks"),
     Entry("bases-narrow", "analysis.figures:_fig_bases_narrow", narrow_of="bases"),
+    Entry("sources-narrow", "analysis.figures:_fig_sources_narrow", narrow_of="sources"),
 )
 
 #: Every figure file stem `python -m analysis figures` writes.
