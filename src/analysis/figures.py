@@ -692,11 +692,13 @@ def _milestone_ids(ids) -> list[str]:
     return [m for group in ids for m in ((group,) if isinstance(group, str) else group)]
 
 
-def line_pt(lang: str, fontsize: float = TEXT_PT) -> float:
-    """Height in points of one line of text at `fontsize` with `_ls(lang)`, as matplotlib
-    measures it (Noto Sans Arabic's line box is about 1.8 em): row layouts are computed in
-    these units, so a row of two lines gets the room two measured lines take."""
-    key = (lang, float(fontsize), arabic.native_shaping())
+def line_pt(lang: str, fontsize: float = TEXT_PT, linespacing: float | None = None) -> float:
+    """Height in points of one line of text at `fontsize` with `linespacing` (default
+    `_ls(lang)`), as matplotlib measures it (Noto Sans Arabic's line box is about 1.8 em): row
+    layouts are computed in these units, so a row of two lines gets the room two measured
+    lines take."""
+    linespacing = _ls(lang) if linespacing is None else linespacing
+    key = (lang, float(fontsize), arabic.native_shaping(), float(linespacing))
     if key not in _LINE_PT:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -704,7 +706,7 @@ def line_pt(lang: str, fontsize: float = TEXT_PT) -> float:
             fig = Figure(dpi=72)
             FigureCanvasAgg(fig)
             t = fig.text(0, 0, _t("قاعدة (2021)\nقاعدة" if lang == "ar" else "Base (2021)\nBase", lang),
-                         fontsize=fontsize, linespacing=_ls(lang))
+                         fontsize=fontsize, linespacing=linespacing)
             _LINE_PT[key] = t.get_window_extent(fig.canvas.get_renderer()).height / 2
     return _LINE_PT[key]
 
@@ -1502,7 +1504,21 @@ def _drawable(tables, src_ids):
     return sup, dis
 
 
-ROW_GAP = 0.3  # lines of space between matrix rows
+ROW_GAP = 0.1  # lines of space between matrix rows
+
+
+def _matrix_ls(lang: str) -> float:
+    """Line spacing of the sources matrix, tighter than elsewhere so it fits a page (9.3 in):
+    Noto Sans Arabic's line box (1.8 em at `_ls`) is far taller than its letters, so 0.7 of it
+    (about 1.5 em) still parts the lines; Latin lines at 1.0 (about 1.2 em)."""
+    if lang == "ar":
+        return 0.7 if arabic.native_shaping() else _ls(lang)
+    return 1.0
+
+
+def _matrix_pt(lang: str) -> float:
+    """One line of the sources matrix, in points (see `_matrix_ls`)."""
+    return line_pt(lang, linespacing=_matrix_ls(lang))
 
 
 def sources_geometry(tables, lang: str = "ar", min_sources: int = 2, narrow: bool = False) -> dict:
@@ -1525,7 +1541,9 @@ def sources_geometry(tables, lang: str = "ar", min_sources: int = 2, narrow: boo
         rows += [("header", _copy("disagree", lang), None)]
         rows += [("conflict", topic, cid) for cid, topic in disputes]
     n = len(rows)
-    width = (48 if lang == "ar" else 46) if not narrow else (44 if lang == "ar" else 36)  # leave the columns room
+    # row labels of one line where the columns leave room (the page's height: a fact of two
+    # lines takes a whole line more); narrow row labels leave the columns room
+    width = (56 if lang == "ar" else 46) if not narrow else (44 if lang == "ar" else 36)
     # one cell per (disputed point, source): several claims of one article on one point share it
     cells = {}
     for _, c in dis.iterrows():
@@ -1579,7 +1597,7 @@ def sources_height(tables, lang: str = "ar", narrow: bool = False) -> float:
         lines = len(g["src_ids"]) + 2 + sum(_wrap_to(t, NARROW_WIDTH * 72 - 20, lang).count("\n") + 1.3
                                             for t in _dispute_lines(tables, g, lang))
         extra = lines * line_pt(lang) / 72 + 0.3
-    return g["total"] * line_pt(lang) / 72 + 2.2 + extra
+    return g["total"] * _matrix_pt(lang) / 72 + 2.0 + extra
 
 
 def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, source_line: bool = True,
@@ -1631,7 +1649,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
                     ax.annotate(_t(txt, lang), xy=(col[str(c["source_id"])], y[i]),
                                 xytext=(0, 0), textcoords="offset points",
                                 ha="center", va="center", fontsize=TEXT_PT,
-                                color="white", fontweight="bold", linespacing=_ls(lang),
+                                color="white", fontweight="bold", linespacing=_matrix_ls(lang),
                                 zorder=4, bbox=dict(boxstyle="round,pad=0.25", fc=color, ec="none"))
         for x in range(len(src_ids)):
             ax.axvline(x, color=GRID, linewidth=0.5, zorder=0)
@@ -1640,7 +1658,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         ax.set_yticks([y[i] for i in range(n)])
         # dates and Latin parentheticals are held together (no-break spaces): never split
         ax.set_yticklabels([_t("\n".join(textwrap.wrap(_keep(text), width)), lang) for _, text, _ in rows],
-                           linespacing=_ls(lang), va=LABEL_VA)  # the unit row heights are measured in
+                           linespacing=_matrix_ls(lang), va=LABEL_VA)  # the unit row heights are measured in
         for tick, (kind, _, _) in zip(ax.get_yticklabels(), rows):
             tick.set_fontsize(TICK_PT if kind == "header" else TEXT_PT)
             if kind == "header":
@@ -1659,7 +1677,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
                 keys.append(_keep(f"({i + 1}) {outlet}{sep}{when}{mark}"))
                 labels[s] = f"({i + 1})"
         ax.set_xticks([col[s] for s in src_ids])
-        ax.set_xticklabels([_t(labels[s], lang) for s in src_ids], fontsize=TEXT_PT, linespacing=_ls(lang))
+        ax.set_xticklabels([_t(labels[s], lang) for s in src_ids], fontsize=TEXT_PT, linespacing=_matrix_ls(lang))
         ax.xaxis.tick_top()
         ax.tick_params(length=0, pad=3)
         for side in ax.spines:
@@ -1688,7 +1706,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         leg.set_zorder(5)
         lines = max(labels[s].count("\n") + 1 for s in src_ids)  # column labels on top
         _title(ax, _copy("sources_title", lang) if title else None, _copy("sources_sub", lang), lang,
-               above=lines * line_pt(lang) + 4)
+               above=lines * _matrix_pt(lang) + 4)
         if source_line:
             inferred = tables["sources"][(tables["sources"]["outlet_basis"].astype("string") == "inferred")
                                          | (tables["sources"]["date_basis"].astype("string") == "inferred")]
