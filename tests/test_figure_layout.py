@@ -407,3 +407,11 @@ def test_sources_phone_variant_lists_every_disputed_point_whole(tables):
         assert " ".join(topic.split()) in drawn
     for value in wide["values"].values():
         assert " ".join(value.split()) in drawn
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_sources_figure_fits_a_pdf_page(lang, tables):
+    """The wide sources matrix is no taller than an A4 page's body (about 9.5 in, less its
+    caption): it was 12.9 in in Arabic, split across pages."""
+    fig = figures.FIGURES["sources"](tables, lang=lang)
+    assert fig.get_figheight() <= 9.4, f"sources [{lang}]: {fig.get_figheight():.2f} in"

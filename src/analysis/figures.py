@@ -1521,10 +1521,12 @@ def _matrix_pt(lang: str) -> float:
     return line_pt(lang, linespacing=_matrix_ls(lang))
 
 
-def sources_geometry(tables, lang: str = "ar", min_sources: int = 2, narrow: bool = False) -> dict:
+def sources_geometry(tables, lang: str = "ar", min_sources: int = 2, narrow: bool = False,
+                     grid: bool = False) -> dict:
     """The sources matrix without drawing: rows (kind, label, key), their heights in measured
     lines (`line_pt`), centres `y`, the value cells and the columns.  `narrow`: the phone
-    variant's, with narrower row labels and value cells of up to three shorter lines."""
+    variant's, with narrower row labels and the disputed points left to a list; `grid`: a panel
+    of a user's grid, whose row labels are narrower (a neighbour needs the width)."""
     src_ids = sorted(tables["sources"]["source_id"].astype("string"))
     sup, dis = _drawable(tables, src_ids)
     col = {s: i for i, s in enumerate(src_ids)}
@@ -1543,7 +1545,7 @@ def sources_geometry(tables, lang: str = "ar", min_sources: int = 2, narrow: boo
     n = len(rows)
     # row labels of one line where the columns leave room (the page's height: a fact of two
     # lines takes a whole line more); narrow row labels leave the columns room
-    width = (56 if lang == "ar" else 46) if not narrow else (44 if lang == "ar" else 36)
+    width = (48 if grid else 56 if lang == "ar" else 46) if not narrow else (44 if lang == "ar" else 36)
     # one cell per (disputed point, source): several claims of one article on one point share it
     cells = {}
     for _, c in dis.iterrows():
@@ -1621,7 +1623,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         if tables["sources"].empty:
             return _empty(ax, lang, "sources_title")
         narrow = _narrow(ax)
-        g = geo = sources_geometry(tables, lang, min_sources, narrow=narrow)
+        g = geo = sources_geometry(tables, lang, min_sources, narrow=narrow, grid=not _sourceline.one_chart(ax))
         src_ids, sup, dis, col, facts, multi = (g[k] for k in ("src_ids", "sup", "dis", "col", "facts", "multi"))
         rows, n, width, cells, heights, total, y = (g[k] for k in ("rows", "n", "width", "cells", "heights",
                                                                    "total", "y"))
