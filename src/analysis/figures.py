@@ -1583,7 +1583,7 @@ def _dispute_lines(tables, g, lang: str) -> list[str]:
     out = []
     for cid, topic in g["disputes"]:
         vals = [f"({num[s]}) {g['values'][(cid, s)]}" for s in g["src_ids"] if (cid, s) in g["values"]]
-        out += [topic, sep.join(vals)]
+        out += [_keep(topic), _keep(sep.join(vals))]  # dates never split across lines
     return out
 
 
