@@ -277,6 +277,21 @@ def _face_drawn(ax, color) -> bool:
 @pytest.mark.parametrize("name", list(PLOTS))
 def test_legends_outside_the_data_area_and_only_for_drawn_symbols(name, lang, tables):
     ax = PLOTS[name](tables, lang=lang)
+    check_legends(ax, name, lang)
+
+
+NEW_NARROW = [n for n in ("troops-narrow", "attacks-narrow", "bases-narrow", "sources-narrow") if n in figures.FIGURES]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", NEW_NARROW)
+def test_phone_variants_legends_outside_the_data_area_and_only_for_drawn_symbols(name, lang, tables):
+    fig = made(name, lang, tables)
+    for ax in fig.axes:
+        check_legends(ax, name, lang)
+
+
+def check_legends(ax, name, lang):
     fig = ax.figure
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
@@ -343,3 +358,57 @@ def test_phone_variants_keep_8pt_at_9_css_px_on_a_390px_screen(name, tables):
     fig = figures.FIGURES[name](tables, lang="ar")
     px = figures.MIN_PT / 72 * 358 / fig.get_figwidth()
     assert px >= 9, f"{name}: {px:.1f} px"
+
+
+def _words(fig) -> str:
+    return " ".join(" ".join(t.get_text().split()) for t in source_lines(fig))
+
+
+@pytest.mark.parametrize("name", NEW_NARROW)
+def test_phone_variants_name_the_same_sources_and_notes_as_their_figure(name, tables):
+    """Same data, same hedges: a phone variant's source line (articles and notes) is its
+    figure's, only wrapped to its width (English: no shaping, so the words compare)."""
+    wide = figures.FIGURES[name.removesuffix("-narrow")](tables, lang="en")
+    narrow = figures.FIGURES[name](tables, lang="en")
+    assert _words(narrow) == _words(wide)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", [n for n in NEW_NARROW if n != "sources-narrow"])
+def test_phone_variants_letter_every_milestone_with_a_key_line(name, lang, tables):
+    """Each milestone line or band of a phone variant carries a letter above the chart, and the
+    key under it has one entry per letter, with the milestone's date."""
+    fig = made(name, lang, tables)
+    texts, _ = draw(fig)
+    letters = [t for t in texts if t.get_text() in set(arabic.label(c) if lang == "ar" else c
+                                                        for c in figures.KEY_LETTERS[lang])]
+    assert letters
+    if lang == "ar" and not arabic.native_shaping():
+        pytest.skip("reshaped Arabic reorders the key's words")
+    keys = [t for t in texts if t not in letters
+            and all(any(line.startswith(f"({c}) ") and "20" in line for line in t.get_text().split("\n"))
+                    for c in figures.KEY_LETTERS[lang][:len(letters)])]
+    assert keys, f"{name} [{lang}]: no key naming each of the {len(letters)} letters with a date"
+
+
+def test_sources_phone_variant_lists_every_disputed_point_whole(tables):
+    """The narrow matrix drops the value boxes (five abreast do not fit 4 in): every disputed
+    point the wide figure shows is listed under it, with each source's whole value."""
+    wide = figures.sources_geometry(tables, "en")
+    topics = [text for kind, text, _ in wide["rows"] if kind == "conflict"]
+    assert topics
+    fig = made("sources-narrow", "en", tables)
+    texts, _ = draw(fig)
+    drawn = " ".join(" ".join(t.get_text().split()) for t in texts)
+    for topic in topics:
+        assert " ".join(topic.split()) in drawn
+    for value in wide["values"].values():
+        assert " ".join(value.split()) in drawn
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_sources_figure_fits_a_pdf_page(lang, tables):
+    """The wide sources matrix is no taller than an A4 page's body (about 9.5 in, less its
+    caption): it was 12.9 in in Arabic, split across pages."""
+    fig = figures.FIGURES["sources"](tables, lang=lang)
+    assert fig.get_figheight() <= 9.4, f"sources [{lang}]: {fig.get_figheight():.2f} in"

@@ -44,6 +44,13 @@ FIGSIZE: dict[str, tuple[float, float]] = {
     "sources": (6.3, 11.5),  # the audited data give about 28 rows, some of two lines
     "timeline": (6.3, 9.4),
 }
+#: Phone variants (`narrow=True`): 4 in wide, so 8 pt text is >= 9 CSS px shown 358 px wide.
+NARROW_WIDTH = 4.0
+NARROW_SIZE: dict[str, tuple[float, float]] = {
+    "troops": (NARROW_WIDTH, 7.4),
+    "bases": (NARROW_WIDTH, 8.9),
+    "attacks": (NARROW_WIDTH, 8.9),
+}
 FORMATS: tuple[str, ...] = ("svg", "png", "pdf")
 #: Text sizes in points at the printed size (the briefing shows figures at their natural
 #: width): nothing smaller than MIN_PT, so every label reads on paper and on a phone.
@@ -288,10 +295,11 @@ def _col(frame, name, lang):
     return frame[f"{name}_{lang}"]
 
 
-def _new_axes(ax, name: str, title: bool = False):
-    """`ax`, or a new figure of the report's size (taller by the title's room when a title is drawn)."""
+def _new_axes(ax, name: str, title: bool = False, narrow: bool = False):
+    """`ax`, or a new figure of the report's size (`narrow`: the phone variant's), taller by the
+    title's room when a title is drawn."""
     if ax is None:
-        w, h = FIGSIZE[name]
+        w, h = NARROW_SIZE[name] if narrow else FIGSIZE[name]
         fig = plt.figure(figsize=(w, h + (0.6 if title else 0)), layout=_layout())
         fig._analysis_owned = True  # drawn by a plot_* function: it may line up the titles
         fig._analysis_edges = True  # one chart: its texts line up with the figure's edges
@@ -342,7 +350,11 @@ def _title(ax, title: str | None, subtitle: str | None, lang: str, *, above: flo
     title placement clears without leaving room for the subtitle.  `title=None` (the
     briefing, whose caption is the title): the subtitle alone heads the chart."""
     loc = "right" if lang == "ar" else "left"
-    if not _sourceline.one_chart(ax):  # a user's grid: layout engines let titles overflow
+    if _narrow(ax):  # a phone variant: wrapped to its width
+        room = ax.figure.get_figwidth() * 72 - 20
+        title = _wrap_to(title, room, lang, TITLE_PT, "bold") if title else title
+        subtitle = _wrap_to(subtitle.replace("\n", " "), room, lang, SUB_PT, "normal") if subtitle else subtitle
+    elif not _sourceline.one_chart(ax):  # a user's grid: layout engines let titles overflow
         room = _panel_room_pt(ax)  # sideways; wrap to the panel
         title = _wrap_to(title, room, lang, TITLE_PT, "bold") if title else title
         subtitle = _wrap_to(subtitle, room, lang, SUB_PT, "normal") if subtitle else subtitle
@@ -536,6 +548,57 @@ def _milestones(ax, tables, ids, lang: str, *, layout=None, fontsize: float = TE
     return out
 
 
+def _narrow(ax) -> bool:
+    """Is `ax` the one chart of a phone variant (a figure narrower than 5 in)?"""
+    return _sourceline.one_chart(ax) and ax.figure.get_figwidth() < 5.0
+
+
+#: Letters marking milestones on the phone variants (not digits: the key's dates have digits).
+KEY_LETTERS = {"ar": "أبجدهوزحطي", "en": "abcdefghij"}
+
+
+def _milestone_letters(ax, tables, ids, lang: str) -> list[str]:
+    """Phone variant of `_milestones`: the same lines and bands, each marked by a letter just
+    above the chart (no words inside it, where they would crowd the data); returns the key's
+    lines («(أ) 5 كانون الثاني 2020: ...»), drawn under the legend by `_milestone_key`."""
+    keys = []
+    for mark in milestone_marks(tables, ids, lang):
+        if mark is None:
+            continue
+        band = mark["x1"] > mark["x0"]
+        if band:
+            ax.axvspan(mark["x0"], mark["x1"], color=MILESTONE_BAND, lw=0, zorder=0.5)
+        else:
+            ax.axvline(mark["x0"], color=MUTED, linewidth=0.7, linestyle=(0, (2, 2)), zorder=1,
+                       label=MILESTONE_GID)
+        letter = KEY_LETTERS[lang][len(keys)]
+        x = (mark["x0"] + mark["x1"]) / 2
+        ax.annotate(_t(letter, lang), xy=(x, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 3),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=TEXT_PT,
+                    fontweight="bold", color=INK, annotation_clip=False)
+        when, *titles = mark["text"].split("\n")
+        sep = "؛ " if lang == "ar" else "; "
+        keys.append(f"({letter}) {when}: {sep.join(titles)}")
+    return keys
+
+
+def _milestone_key(ax, keys: list[str], lang: str, under, pad: float = 6, *, fontsize: float = TEXT_PT,
+                   weight: str = "normal", color: str = "#4a4a4a"):
+    """The milestones' key of a phone variant (or another list of lines), under `under` (the
+    legend, or the text before it), wrapped to the figure's width, from its edge on the
+    reader's starting side; returns the text, for the next to hang under."""
+    if not keys:
+        return None
+    fig = ax.figure
+    room = fig.get_figwidth() * 72 - 20
+    text = "\n".join(_wrap_to(k, room, lang, fontsize, weight) for k in keys)
+    x = 0.1 / fig.get_figwidth()
+    return ax.annotate(_t(text, lang), xy=(1 - x if lang == "ar" else x, 0.0), xycoords=("figure fraction", under),
+                       xytext=(0, -pad), textcoords="offset points", ha=arabic.align(lang), va="top",
+                       multialignment=arabic.align(lang), fontsize=fontsize, fontweight=weight, color=color,
+                       linespacing=_ls(lang), annotation_clip=False)
+
+
 def _gap_bands(ax, tables, lang: str, *, categorical: list | None = None):
     """Shade the years no source row is dated in (computed from the data), behind everything;
     returns a legend handle, or None when the axis shows no such year.  `categorical`: the
@@ -576,11 +639,17 @@ def _line_between(ax, tables, ids, x: float, text: str, lang: str, pad_pt: float
     """The milestone line a label written leftwards from `x` would cross, if any (estimated
     from the figure's width: the chart spans about 82% of it)."""
     lo, hi = ax.get_xlim()
-    pt_per_x = ax.figure.get_figwidth() * 72 * 0.82 / (hi - lo)
+    pt_per_x = ax.figure.get_figwidth() * 72 * _chart_share(ax) / (hi - lo)
     reach = x - (_text_width_pt(text, TEXT_PT, lang) + pad_pt) / pt_per_x
     xs = [m["x0"] for m in milestone_marks(tables, ids, lang) if m and m["x1"] == m["x0"]]
     inside = [v for v in xs if reach < v < x]
     return max(inside) if inside else None
+
+
+def _chart_share(ax) -> float:
+    """About how much of the figure's width the chart spans, before layout: 82% of the report's
+    figures; on a phone variant the row labels take a larger share of its 4 in."""
+    return 0.55 if _narrow(ax) else 0.82
 
 
 def _darker(color: str, f: float = 0.72) -> str:
@@ -603,7 +672,7 @@ def _clear_side(ax, line_xs, x: float, text: str, lang: str, gap_pt: float) -> s
     (above), "above_right" / "above_left" (above, starting or ending at the point), else
     "right" or "left" of it (estimated from the figure's width: the chart spans about 82%)."""
     lo, hi = ax.get_xlim()
-    pt_per_x = ax.figure.get_figwidth() * 72 * 0.82 / (hi - lo)
+    pt_per_x = ax.figure.get_figwidth() * 72 * _chart_share(ax) / (hi - lo)
     w = _text_width_pt(text, TEXT_PT, lang, weight="normal") / pt_per_x
     eps = 2 / pt_per_x
 
@@ -631,11 +700,13 @@ def _milestone_ids(ids) -> list[str]:
     return [m for group in ids for m in ((group,) if isinstance(group, str) else group)]
 
 
-def line_pt(lang: str, fontsize: float = TEXT_PT) -> float:
-    """Height in points of one line of text at `fontsize` with `_ls(lang)`, as matplotlib
-    measures it (Noto Sans Arabic's line box is about 1.8 em): row layouts are computed in
-    these units, so a row of two lines gets the room two measured lines take."""
-    key = (lang, float(fontsize), arabic.native_shaping())
+def line_pt(lang: str, fontsize: float = TEXT_PT, linespacing: float | None = None) -> float:
+    """Height in points of one line of text at `fontsize` with `linespacing` (default
+    `_ls(lang)`), as matplotlib measures it (Noto Sans Arabic's line box is about 1.8 em): row
+    layouts are computed in these units, so a row of two lines gets the room two measured
+    lines take."""
+    linespacing = _ls(lang) if linespacing is None else linespacing
+    key = (lang, float(fontsize), arabic.native_shaping(), float(linespacing))
     if key not in _LINE_PT:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
@@ -643,7 +714,7 @@ def line_pt(lang: str, fontsize: float = TEXT_PT) -> float:
             fig = Figure(dpi=72)
             FigureCanvasAgg(fig)
             t = fig.text(0, 0, _t("قاعدة (2021)\nقاعدة" if lang == "ar" else "Base (2021)\nBase", lang),
-                         fontsize=fontsize, linespacing=_ls(lang))
+                         fontsize=fontsize, linespacing=linespacing)
             _LINE_PT[key] = t.get_window_extent(fig.canvas.get_renderer()).height / 2
     return _LINE_PT[key]
 
@@ -661,7 +732,9 @@ def _finish(ax, lang: str) -> None:
 def _source_line(ax, tables, records, lang: str, note: str | None = None):
     """The chart's source line (analysis.sourceline): the articles behind `records`."""
     wrap = None
-    if not _sourceline.one_chart(ax):  # a user's grid: no wider than this panel
+    if _narrow(ax):  # a phone variant: wrapped to its width
+        wrap = int(_sourceline.WRAP[lang] * (ax.figure.get_figwidth() - 0.3) / FIGSIZE["troops"][0])
+    elif not _sourceline.one_chart(ax):  # a user's grid: no wider than this panel
         wrap = max(30, int(_sourceline.WRAP[lang] * _panel_room_pt(ax) / 72 / FIGSIZE["troops"][0]))
     return _sourceline.draw(ax, _sourceline.text(tables, records, lang, note=note, wrap=wrap), lang)
 
@@ -678,8 +751,9 @@ def _peak_inset(ax, s, off, lang: str) -> None:
     end = r["date_end"] if pd.notna(r["date_end"]) else _attacks.period_bounds(
         pd.Series([start]), pd.Series([r["date_precision"]]))[1].iloc[0]
     color = COUNTED_COLORS.get(r["counted"], INK)
-    # under the first, highest post-2014 steps (where the chart is empty), at the time axis' start
-    ins = ax.inset_axes([0.03, 0.1, 0.2, 0.11])
+    # under the first, highest post-2014 steps (where the chart is empty), at the time axis' start;
+    # on a phone variant above them (its milestones are letters, leaving the top empty)
+    ins = ax.inset_axes([0.03, 0.68, 0.3, 0.11] if _narrow(ax) else [0.03, 0.1, 0.2, 0.11])
     ins.set_facecolor("white")
     us = s[(s["counted"] == r["counted"]) & (s["kind"] == "observed")]
     xs, ys = [], []
@@ -710,7 +784,7 @@ def _peak_inset(ax, s, off, lang: str) -> None:
 
 def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M08"), "M19", "M25"),
                 milestone_layout=(("left", 0), ("right", 0), ("left", 2.8)), source_line: bool = True,
-                title: bool = True, **kwargs):
+                title: bool = True, narrow: bool = False, **kwargs):
     """Troop levels through time: US, coalition and all foreign forces.
 
     Observed levels are solid steps with filled markers, announced targets dashed with hollow
@@ -718,12 +792,14 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
     (the 2003-2011 peak) goes into a compact inset on its own scale, so post-2014 detail stays
     readable.  Milestones are vertical lines (bands for a month or a year).  Extra kwargs go
     to the step lines.  `source_line`: the articles behind the drawn rows, under the chart.
+    `narrow`: a figure of the phone variant's size (NARROW_SIZE).  On any figure under 5 in wide
+    milestones are lettered, with their key under the one-column legend.
     """
     _check_lang(lang)
     tables = _tables(data, "plot_troops", ("troop_levels", "milestones"))
     pkg = _package(tables)
     with arabic.style(lang):
-        ax = _new_axes(ax, "troops", title)
+        ax = _new_axes(ax, "troops", title, narrow)
         if tables["troop_levels"].empty:
             return _empty(ax, lang, "troops_title")
         _frame_axes(ax, lang)
@@ -822,6 +898,8 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
                     pos = dict(xytext=(-5, 5), ha="right", va="bottom")
                 elif counted == "coalition":  # under the line, right of the marker
                     pos = dict(xytext=(7, -4), ha="left", va="top")
+                elif drop and _narrow(ax):  # a narrow axis: left of it a milestone line is near
+                    pos = dict(xytext=(0, -7), ha="center", va="top")
                 elif drop:  # below the new, lower step, left of the drop
                     pos = dict(xytext=(-5, -5), ha="right", va="top")
                 elif _x(r["date"]) - _x(x0) < 240 and lang == "en":  # by the y tick labels: start at the point
@@ -842,8 +920,8 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
                     continue
                 shown_conflicts[cid] = str(_col(hit, "topic", lang).iloc[0])
                 mark = CONFLICT_MARKS[(len(shown_conflicts) - 1) % len(CONFLICT_MARKS)]
-                ax.annotate(mark, xy=(_x(r["date"]), float(r["count"])), xytext=(-6, -3),
-                            textcoords="offset points", ha="right", va="top", fontsize=10,
+                ax.annotate(mark, xy=(_x(r["date"]), float(r["count"])), xytext=(-6, 3 if _narrow(ax) else -3),
+                            textcoords="offset points", ha="right", va="bottom" if _narrow(ax) else "top", fontsize=10,
                             fontweight="bold", color=INK, zorder=6)
             handles.append(Line2D([], [], color=color, linestyle=ls if len(g) > 1 or target else "none",
                                   marker=marker, markersize=5.5,
@@ -859,15 +937,21 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
         if gap is not None:
             handles.append(gap)
             hlabels.append(_copy("gap", lang))
-        _legend(ax, handles, hlabels, lang, loc="upper center", **_under(ax, 0.5), ncol=2,
-                columnspacing=1.2, handlelength=2.2, labelspacing=0.35)
-        _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=0.99, wrap=24)
+        if _narrow(ax):
+            leg = _legend(ax, handles, hlabels, lang, **_under_edge(ax, lang), ncol=1,
+                          handlelength=2.2, labelspacing=0.35)
+            _milestone_key(ax, _milestone_letters(ax, tables, milestones, lang), lang, leg)
+        else:
+            _legend(ax, handles, hlabels, lang, loc="upper center", **_under(ax, 0.5), ncol=2,
+                    columnspacing=1.2, handlelength=2.2, labelspacing=0.35)
+            _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=0.99, wrap=24)
         last = _troops.reduction(tables["troop_levels"], "peak", "last")
         end_txt = _copy("about", lang, n=_num(last["end_count"])) if bool(last["end_approximate"]) else _num(last["end_count"])
         _title(ax, _copy("troops_title", lang) if title else None,
                _copy("troops_sub", lang, peak=_num(last["start_count"]), last=end_txt,
                      area=area_lbl.get(last["end_area"], last["end_area"]),
-                     year=_date_text(last["end_date"], last["end_date_precision"], lang)), lang)
+                     year=_date_text(last["end_date"], last["end_date_precision"], lang)), lang,
+               above=22 if _narrow(ax) else 0)  # the milestone letters
         if source_line:
             _source_line(ax, tables, {"troop_levels": s["obs_id"],
                                       "milestones": _milestone_ids(milestones),
@@ -927,19 +1011,22 @@ def _base_rows(tables, lang: str):
 
 
 def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"), source_line: bool = True,
-               title: bool = True, **kwargs):
+               title: bool = True, narrow: bool = False, **kwargs):
     """Base handover timeline: one lane per base, grouped by province.
 
     Coloured bars are the states the sources describe (lighter where the start is known to the
     year or month only; hatched where nothing later is known); markers are handovers and full
     withdrawals; bases still holding foreign forces are highlighted; undated events are listed
-    in their lane, clear of the milestone lines.
+    in their lane, clear of the milestone lines.  `narrow`: a figure of the phone variant's
+    size; on any figure under 5 in wide, year labels every fifth year, milestones lettered with
+    a key, notes and legend wrapped to the width.
     """
     _check_lang(lang)
     tables = _tables(data, "plot_bases", ("bases", "base_events", "milestones"))
     pkg = _package(tables)
     with arabic.style(lang):
-        ax = _new_axes(ax, "bases", title)
+        ax = _new_axes(ax, "bases", title, narrow)
+        narrow = _narrow(ax)
         if tables["base_events"].empty:
             return _empty(ax, lang, "bases_title")
         _frame_axes(ax, lang, ygrid=False)
@@ -956,14 +1043,17 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
         x0 = pd.Timestamp(year=int(dated["start"].min().year) - 1, month=7, day=1)
         x1 = pd.Timestamp(year=int(dated["start"].max().year) + 1, month=6, day=1)
         # Latin lane names are wider, leaving a narrower time axis: fewer year labels there
-        _year_axis(ax, x0, x1, lang, step=5 if lang == "en" and x1.year - x0.year > 14 else None)
-        ax.set_ylim(-0.7, n + 1.3)  # headroom for milestone labels
+        _year_axis(ax, x0, x1, lang, step=5 if (narrow or lang == "en") and x1.year - x0.year > 14 else None)
+        ax.set_ylim(-0.7, n + (0.1 if narrow else 1.3))  # headroom for milestone labels (narrow: letters above)
         # undated events and empty lanes are written just before the first milestone line
         # (Arabic: ending just before the first milestone line; English: from the axis' start)
         firsts = [m["x0"] for m in milestone_marks(tables, milestones, lang) if m]
         x_note = (min(firsts) - 110) if firsts and lang == "ar" else _x(x0) + 60
         note_ha = "right" if lang == "ar" else "left"
         xmax = _x(x1)
+        # (narrow: notes wrapped to the room before the first milestone line, as the font measures)
+        room = abs(x_note - (_x(x0) if lang == "ar" else min(firsts or [xmax]))) / (xmax - _x(x0))
+        note_pt = room * ax.figure.get_figwidth() * 72 * _chart_share(ax) - 6
         h = 0.56
         used_states = []
         for base_id, g in tl.groupby("base_id", sort=False):
@@ -976,7 +1066,10 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
             if len(undated):  # one line per base, in the events' order, so several never overprint
                 sep = "، " if lang == "ar" else ", "
                 text = _copy("undated", lang, state=sep.join(state_lbl.get(st, st) for st in undated["state"]))
-                text = "\n".join(textwrap.wrap(text, 50 if lang == "ar" else 28))  # stays clear of the first milestone
+                if narrow:
+                    text = _wrap_to(text, note_pt, lang)
+                else:
+                    text = "\n".join(textwrap.wrap(text, 50 if lang == "ar" else 28))  # stays clear of the first milestone
                 ax.text(x_note, y, _t(text, lang), ha=note_ha, va="center", fontsize=TEXT_PT, linespacing=_ls(lang),
                         multialignment=note_ha, color=_darker(STATE_COLORS.get(undated["state"].iloc[-1], MUTED)),
                         zorder=4)
@@ -1011,10 +1104,11 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
                 used_states.append(state)
         for kind, text, base in rows:
             if base is not None and not (tl["base_id"] == base).any():
-                ax.text(x_note, ypos[base], _t(_copy("no_events", lang), lang), ha=note_ha,
-                        va="center", fontsize=TEXT_PT, color=MUTED)
+                note = _wrap_to(_copy("no_events", lang), note_pt, lang) if narrow else _copy("no_events", lang)
+                ax.text(x_note, ypos[base], _t(note, lang), ha=note_ha, va="center", fontsize=TEXT_PT,
+                        color=MUTED, linespacing=_ls(lang), multialignment=note_ha)
         ax.set_yticks(range(n))
-        wrap = 200 if lang == "ar" else 40  # Latin runs wider
+        wrap = (200 if lang == "ar" else 40) if not narrow else (40 if lang == "ar" else 22)  # Latin runs wider
         ax.set_yticklabels([_t("\n".join(textwrap.wrap(text, wrap)), lang) for kind, text, _ in reversed(rows)],
                            linespacing=_ls(lang), va=LABEL_VA)
         ax.tick_params(axis="y", length=0, pad=11)  # clear of the arrow of bases still held
@@ -1031,7 +1125,10 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
         for i, (kind, _, _) in enumerate(rows):
             if kind == "province" and i:
                 ax.axhline(n - 1 - i + 0.5, color=GRID, linewidth=0.8, zorder=0)
-        _milestones(ax, tables, milestones, lang, top=1.0, wrap=34 if lang == "ar" else 22)  # Latin runs wider
+        if narrow:
+            keys = _milestone_letters(ax, tables, milestones, lang)
+        else:
+            _milestones(ax, tables, milestones, lang, top=1.0, wrap=34 if lang == "ar" else 22)  # Latin runs wider
         # legend: states in their enum order, then the conventions
         order = [s for s in pkg.field("base_events", "state")["constraints"]["enum"] if s in used_states]
         handles, labels = [], []
@@ -1056,15 +1153,20 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
         # under the chart, extending under the lane names (a legend wider than the lanes would
         # squeeze them)
         # (English: from the figure's left edge, as the lane names are wider than the lanes' room)
-        where = dict(loc="upper left", **_under(ax, 0.0)) if lang == "ar" else _under_edge(ax, lang)
-        _legend(ax, handles, labels, lang, **where, ncol=3 if lang == "ar" else 2,
-                columnspacing=1.0, handlelength=1.6, labelspacing=0.35)
+        where = dict(loc="upper left", **_under(ax, 0.0)) if lang == "ar" and not narrow else _under_edge(ax, lang)
+        if narrow:  # two columns of the figure's width
+            labels = [_wrap_to(s, ax.figure.get_figwidth() * 72 / 2 - 40, lang) for s in labels]
+        leg = _legend(ax, handles, labels, lang, **where, ncol=2 if narrow or lang == "en" else 3,
+                      columnspacing=1.0, handlelength=1.6, labelspacing=0.35)
+        if narrow:
+            _milestone_key(ax, keys, lang, leg)
         ho = _bases.handed_over(tables["base_events"])
         names = tables["bases"].set_index(tables["bases"]["base_id"].astype("string"))[f"name_{lang}"]
         sep = "، " if lang == "ar" else ", "
         still_names = sep.join(str(names.get(b, b)) for b in sorted(still)) or "—"
         _title(ax, _copy("bases_title", lang) if title else None,
-               _copy("bases_sub", lang, n=len(ho), names=still_names), lang)
+               _copy("bases_sub", lang, n=len(ho), names=still_names), lang,
+               above=22 if narrow else 0)  # the milestone letters
         if source_line:
             _source_line(ax, tables, {"base_events": tl["event_id"], "bases": list(ypos),
                                       "milestones": _milestone_ids(milestones)}, lang)
@@ -1085,15 +1187,18 @@ def _mid(lo, hi) -> float:
 
 def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M19", "M25"),
                  milestone_layout=(("right", 0), ("right", 1.7), ("left", 0)), source_line: bool = True,
-                 title: bool = True, **kwargs):
+                 title: bool = True, narrow: bool = False, **kwargs):
     """Attack chronology: one lane per target, markers by weapon and coloured by perpetrator,
     sized by casualties (killed/injured written beside them); series drawn as spans; undated
-    series as dotted bars up to their latest possible date; milestones as vertical lines."""
+    series as dotted bars up to their latest possible date; milestones as vertical lines.
+    `narrow`: a figure of the phone variant's size; on any figure under 5 in wide, year labels
+    every other year, milestones lettered with a key under one legend of two columns."""
     _check_lang(lang)
     tables = _tables(data, "plot_attacks", ("attacks", "milestones"))
     pkg = _package(tables)
     with arabic.style(lang):
-        ax = _new_axes(ax, "attacks", title)
+        ax = _new_axes(ax, "attacks", title, narrow)
+        narrow = _narrow(ax)
         if tables["attacks"].empty:
             return _empty(ax, lang, "attacks_title")
         _frame_axes(ax, lang, ygrid=False)
@@ -1114,13 +1219,17 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         ms_dates = ms[ms["milestone_id"].astype("string").isin(list(milestones))]["date"]
         if len(ms_dates):
             hi_all = max(hi_all, ms_dates.max())
-        x0 = pd.Timestamp(lo_all) - pd.DateOffset(months=12)
+        # (narrow: room before the first attack for its casualties, written left of it)
+        x0 = pd.Timestamp(lo_all) - pd.DateOffset(months=30 if narrow and lang == "en" else 12)
         x1 = pd.Timestamp(hi_all) + pd.DateOffset(months=6)
-        _year_axis(ax, x0, x1, lang, step=1)
-        ax.set_ylim(-1.1, len(lanes) + 1.0)  # headroom for milestone labels (two levels), room for undated notes
+        _year_axis(ax, x0, x1, lang, step=2 if narrow else 1)
+        ax.set_ylim(-1.1, len(lanes) + (0.3 if narrow else 1.0))  # headroom for milestone labels (two levels), room for undated notes
         ax.set_yticks([ypos[lane] for lane in lanes])
-        ax.set_yticklabels([_t(str(names[lane]) if pd.notna(names[lane]) else lane.lstrip("~"), lang)
-                            for lane in lanes], fontsize=TEXT_PT, va=LABEL_VA)
+        lane_names = [str(names[lane]) if pd.notna(names[lane]) else lane.lstrip("~") for lane in lanes]
+        if narrow:  # lane names of two lines leave the time axis its room
+            lane_names = ["\n".join(_balanced_wrap(n, 20)) if len(n) > 24 else n for n in lane_names]
+        ax.set_yticklabels([_t(n, lang) for n in lane_names], fontsize=TEXT_PT, va=LABEL_VA,
+                           linespacing=_ls(lang))
         ax.tick_params(axis="y", length=0)
         for lane in lanes:
             ax.axhline(ypos[lane], color=GRID, linewidth=0.6, zorder=0)
@@ -1171,6 +1280,8 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
                 bits.append(_copy("killed", lang, n=int(r["_k"])))
             if r["_i"]:
                 bits.append(_copy("injured", lang, n=int(r["_i"])))
+            if narrow and lang == "en":  # Latin runs wide: number under the word
+                bits = [b.replace(" ", "\n") for b in bits]
             txt = "\n".join(bits)
             if bool(pd.notna(r["casualties_approximate"]) and r["casualties_approximate"]):
                 txt += _copy("approx_suffix", lang)
@@ -1183,7 +1294,10 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
                             "above_right": "left", "above_left": "right"}[side],
                         va="center" if side in ("left", "right") else "bottom", fontsize=TEXT_PT, color=INK,
                         linespacing=_ls(lang), multialignment=arabic.align(lang), zorder=6)
-        _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=1.0, wrap=21)
+        if narrow:
+            keys = _milestone_letters(ax, tables, milestones, lang)
+        else:
+            _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=1.0, wrap=21)
         gap = _gap_bands(ax, tables, lang)
         wh = [Line2D([], [], marker=WEAPON_MARKERS.get(w, "o"), color=INK, linestyle="none", markersize=5.5)
               for w in dict.fromkeys(used_weapons)]
@@ -1198,15 +1312,32 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         # legends under the chart, outside the data: weapon (shape) and perpetrator (colour)
         start = 1.0 if lang == "ar" else 0.0
         corner = "upper right" if lang == "ar" else "upper left"
-        leg1 = _legend(ax, wh, wl, lang, loc=corner, **_under(ax, start), ncol=2,
-                       title=_t(_copy("weapon", lang), lang), title_fontsize=TEXT_PT, handlelength=1.2,
-                       labelspacing=0.3, columnspacing=1.0)
-        ax.add_artist(leg1)
-        _legend(ax, ph, pl, lang, loc="upper left" if lang == "ar" else "upper right",
-                **_under(ax, 1.0 - start), ncol=1,
-                title=_t(_copy("perpetrator", lang), lang), title_fontsize=TEXT_PT, handlelength=1.2,
-                labelspacing=0.3)
-        _title(ax, _copy("attacks_title", lang) if title else None, _copy("attacks_sub", lang), lang)
+        if narrow:  # one legend: a column of weapons (shape), one of perpetrators (colour)
+            rows = max(len(wh), len(ph)) + 1
+            blank = Line2D([], [], alpha=0)
+            hs = [blank] + wh + [blank] * (rows - 1 - len(wh)) + [blank] + ph + [blank] * (rows - 1 - len(ph))
+            ls_ = ([_copy("weapon", lang)] + wl + [""] * (rows - 1 - len(wh))
+                   + [_copy("perpetrator", lang)] + pl + [""] * (rows - 1 - len(ph)))
+            ls_ = [_wrap_to(s, 105, lang) for s in ls_]
+            leg = _legend(ax, hs, ls_, lang, **_under_edge(ax, lang), ncol=2, handlelength=1.2,
+                          labelspacing=0.3, columnspacing=1.0)
+            heads = {_t(_copy("weapon", lang), lang), _t(_copy("perpetrator", lang), lang)}
+            for text in leg.get_texts():
+                if text.get_text() in heads:
+                    text.set_fontweight("bold")
+            _milestone_key(ax, keys, lang, leg)
+            leg1 = None
+        else:
+            leg1 = _legend(ax, wh, wl, lang, loc=corner, **_under(ax, start), ncol=2,
+                           title=_t(_copy("weapon", lang), lang), title_fontsize=TEXT_PT, handlelength=1.2,
+                           labelspacing=0.3, columnspacing=1.0)
+            ax.add_artist(leg1)
+            _legend(ax, ph, pl, lang, loc="upper left" if lang == "ar" else "upper right",
+                    **_under(ax, 1.0 - start), ncol=1,
+                    title=_t(_copy("perpetrator", lang), lang), title_fontsize=TEXT_PT, handlelength=1.2,
+                    labelspacing=0.3)
+        _title(ax, _copy("attacks_title", lang) if title else None, _copy("attacks_sub", lang), lang,
+               above=22 if narrow else 0)  # the milestone letters
         if source_line:
             _source_line(ax, tables, {"attacks": chron["attack_id"], "bases": chron["base_id"].dropna(),
                                       "milestones": _milestone_ids(milestones)}, lang)
@@ -1237,13 +1368,15 @@ def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", source_line: 
         killed = full["killed"].astype(int).tolist()
         injured = full["injured"].astype(int).tolist()
         und = py[py["year"].isna()]
-        if len(und):
-            cats.append(_copy("undated_bar", lang))
+        if len(und):  # a narrow bar: its words on two lines
+            cats.append(_copy("undated_bar", lang).replace(" ", "\n") if _narrow(ax) else _copy("undated_bar", lang))
             single.append(int(und["single"].iloc[0]))
             series.append(int(und["series"].iloc[0]))
             killed.append(int(und["killed"].iloc[0]))
             injured.append(int(und["injured"].iloc[0]))
-        xs = np.arange(len(cats))  # time runs left to right, as in the chronology above
+        xs = np.arange(len(cats), dtype=float)  # time runs left to right, as in the chronology above
+        if len(und) and _narrow(ax):  # apart from the years (it is none of them): room for its word
+            xs[-1] += 0.5
         gap = _gap_bands(ax, tables, lang, categorical=years + [None] * (len(cats) - len(years)))
         labels = _package(tables).labels("attacks", "event_kind", lang)
         b1 = ax.bar(xs, single, width=0.6, color=EVENT_KIND_COLORS["single"], label=labels.get("single", "single"))
@@ -1252,24 +1385,32 @@ def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", source_line: 
         top = np.array(single) + np.array(series)
         for x, t, k, i in zip(xs, top, killed, injured):
             bits = ([_copy("casualties_k", lang, n=k)] if k else []) + ([_copy("casualties_i", lang, n=i)] if i else [])
+            if bits and _narrow(ax):  # a narrow bar: word and number one above the other
+                bits = [b.replace(" ", "\n") for b in bits]
             if bits:
-                ax.annotate(_t(" · ".join(bits), lang), xy=(x, t), xytext=(0, 2),
-                            textcoords="offset points", ha="center", va="bottom", fontsize=TEXT_PT, color=INK)
+                ax.annotate(_t(("\n" if _narrow(ax) else " · ").join(bits), lang), xy=(x, t), xytext=(0, 2),
+                            textcoords="offset points", ha="center", va="bottom", fontsize=TEXT_PT, color=INK,
+                            linespacing=_ls(lang))
         ax.set_xticks(xs)
-        ax.set_xticklabels([_t(c, lang) for c in cats])
-        ax.set_xlim(-0.6, len(cats) - 0.4)
+        ax.set_xticklabels([_t(c, lang) for c in cats], linespacing=_ls(lang))
+        m = 0.45 if _narrow(ax) else 0.6  # narrow: every point of width to the bars' words
+        ax.set_xlim(-m, xs[-1] + m if len(xs) else m)
         ax.set_ylim(0, max(top.max() * 1.6, 1) if len(top) else 1)
-        ax.yaxis.set_major_locator(MaxNLocator(4, integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(3 if _narrow(ax) else 4, integer=True))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _t(_num(v), lang)))
         ax.set_ylabel(_t(_copy("per_year_y", lang), lang), fontsize=TEXT_PT, color=MUTED)
         hs, ls_ = [b1, b2], [labels.get("single", "single"), labels.get("series", "series")]
         if gap is not None:
             hs.append(gap)
             ls_.append(_copy("gap", lang))
-        _legend(ax, hs, ls_, lang, loc="upper right" if lang == "ar" else "upper left",
-                **_under(ax, 1.0 if lang == "ar" else 0.0), ncol=2 if _sourceline.one_chart(ax) else 1)
+        where = _under_edge(ax, lang) if _narrow(ax) else dict(  # narrow: from the figure's edge, not squeezing
+            loc="upper right" if lang == "ar" else "upper left", **_under(ax, 1.0 if lang == "ar" else 0.0))
+        _legend(ax, hs, ls_, lang, **where, ncol=2 if _sourceline.one_chart(ax) else 1)
         # a panel heading, not the figure's title: it stays when the caption is the title
-        _pin(ax, ax.set_title(_t(_copy("per_year_title", lang), lang), loc="right" if lang == "ar" else "left",
+        heading = _copy("per_year_title", lang)
+        if _narrow(ax):
+            heading = _wrap_to(heading, ax.figure.get_figwidth() * 72 - 20, lang, SUB_PT + 0.5, "bold")
+        _pin(ax, ax.set_title(_t(heading, lang), loc="right" if lang == "ar" else "left",
                               fontsize=SUB_PT + 0.5, fontweight="bold", color=INK, pad=16), lang)  # clear of the top tick
         if source_line:
             _source_line(ax, tables, {"attacks": tables["attacks"]["attack_id"]}, lang)
@@ -1371,12 +1512,29 @@ def _drawable(tables, src_ids):
     return sup, dis
 
 
-ROW_GAP = 0.3  # lines of space between matrix rows
+ROW_GAP = 0.1  # lines of space between matrix rows
 
 
-def sources_geometry(tables, lang: str = "ar", min_sources: int = 2) -> dict:
+def _matrix_ls(lang: str) -> float:
+    """Line spacing of the sources matrix, tighter than elsewhere so it fits a page (9.3 in):
+    Noto Sans Arabic's line box (1.8 em at `_ls`) is far taller than its letters, so 0.7 of it
+    (about 1.5 em) still parts the lines; Latin lines at 1.0 (about 1.2 em)."""
+    if lang == "ar":
+        return 0.7 if arabic.native_shaping() else _ls(lang)
+    return 1.0
+
+
+def _matrix_pt(lang: str) -> float:
+    """One line of the sources matrix, in points (see `_matrix_ls`)."""
+    return line_pt(lang, linespacing=_matrix_ls(lang))
+
+
+def sources_geometry(tables, lang: str = "ar", min_sources: int = 2, narrow: bool = False,
+                     grid: bool = False) -> dict:
     """The sources matrix without drawing: rows (kind, label, key), their heights in measured
-    lines (`line_pt`), centres `y`, the value cells and the columns."""
+    lines (`line_pt`), centres `y`, the value cells and the columns.  `narrow`: the phone
+    variant's, with narrower row labels and the disputed points left to a list; `grid`: a panel
+    of a user's grid, whose row labels are narrower (a neighbour needs the width)."""
     src_ids = sorted(tables["sources"]["source_id"].astype("string"))
     sup, dis = _drawable(tables, src_ids)
     col = {s: i for i, s in enumerate(src_ids)}
@@ -1388,10 +1546,14 @@ def sources_geometry(tables, lang: str = "ar", min_sources: int = 2) -> dict:
     conflicts = dis.drop_duplicates("conflict_id")
     rows = [("header", _copy("agree", lang), None)]
     rows += [("fact", _fact_label(tables, t, r, lang), (t, r)) for t, r in multi]
-    rows += [("header", _copy("disagree", lang), None)]
-    rows += [("conflict", str(c[f"topic_{lang}"]), str(c["conflict_id"])) for _, c in conflicts.iterrows()]
+    disputes = [(str(c["conflict_id"]), str(c[f"topic_{lang}"])) for _, c in conflicts.iterrows()]
+    if not narrow:  # (narrow: the disputed points are listed under the matrix, full width)
+        rows += [("header", _copy("disagree", lang), None)]
+        rows += [("conflict", topic, cid) for cid, topic in disputes]
     n = len(rows)
-    width = 48 if lang == "ar" else 46  # narrow row labels leave the columns room
+    # row labels of one line where the columns leave room (the page's height: a fact of two
+    # lines takes a whole line more); narrow row labels leave the columns room
+    width = (48 if grid else 56 if lang == "ar" else 46) if not narrow else (44 if lang == "ar" else 36)
     # one cell per (disputed point, source): several claims of one article on one point share it
     cells = {}
     for _, c in dis.iterrows():
@@ -1403,6 +1565,7 @@ def sources_geometry(tables, lang: str = "ar", min_sources: int = 2) -> dict:
         lines = textwrap.wrap(" / ".join(values), 12 if lang == "ar" else 10)
         return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")  # cut short: say so
 
+    values = {k: " / ".join(v) for k, v in cells.items()}  # whole, for the narrow list
     cells = {k: _cell(v) for k, v in cells.items()}
     # row heights: a row whose label or a value takes two lines gets more room
     heights = []
@@ -1416,37 +1579,59 @@ def sources_geometry(tables, lang: str = "ar", min_sources: int = 2) -> dict:
     total = float(sum(heights))
     y = {i: total - tops[i] - heights[i] / 2 for i in range(n)}
     return {"src_ids": src_ids, "sup": sup, "dis": dis, "col": col, "facts": facts, "multi": multi,
-            "rows": rows, "n": n, "width": width, "cells": cells, "heights": heights, "total": total, "y": y}
+            "rows": rows, "n": n, "width": width, "cells": cells, "heights": heights, "total": total, "y": y,
+            "disputes": disputes, "values": values}
 
 
-def sources_height(tables, lang: str = "ar") -> float:
+def _dispute_lines(tables, g, lang: str) -> list[str]:
+    """The phone variant's list of disputed points: per point its topic, then each source's
+    value after the source's column number («(1) 180 كم؛ (3) 100 كم»), whole (not cut short)."""
+    sep = "؛ " if lang == "ar" else "; "
+    num = {s: i + 1 for i, s in enumerate(g["src_ids"])}
+    out = []
+    for cid, topic in g["disputes"]:
+        vals = [f"({num[s]}) {g['values'][(cid, s)]}" for s in g["src_ids"] if (cid, s) in g["values"]]
+        out += [_keep(topic), _keep(sep.join(vals))]  # dates never split across lines
+    return out
+
+
+def sources_height(tables, lang: str = "ar", narrow: bool = False) -> float:
     """Inches the briefing's sources figure needs: its rows at their measured height, plus the
-    column heads, the subtitle, the legend and the source line."""
+    column heads, the subtitle, the legend and the source line (`narrow`: the phone variant's,
+    whose legend is one column and whose key of the articles' dates follows it)."""
     if tables["sources"].empty:
         return FIGSIZE["sources"][1]
-    g = sources_geometry(tables, lang)
-    return g["total"] * line_pt(lang) / 72 + 2.2
+    g = sources_geometry(tables, lang, narrow=narrow)
+    extra = 0.0
+    if narrow:  # the key of the columns, the list of disputed points (measured lines)
+        lines = len(g["src_ids"]) + 2 + sum(_wrap_to(t, NARROW_WIDTH * 72 - 20, lang).count("\n") + 1.3
+                                            for t in _dispute_lines(tables, g, lang))
+        extra = lines * line_pt(lang) / 72 + 0.3
+    return g["total"] * _matrix_pt(lang) / 72 + 2.0 + extra
 
 
 def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, source_line: bool = True,
-                 title: bool = True, **kwargs):
+                 title: bool = True, narrow: bool = False, **kwargs):
     """Source agreement matrix: facts documented by at least `min_sources` sources, and every
     disputed point, against the sources (outlet and date).  Dots mark support (filled: the
     fact's primary source; ring: a further source); on disputed points each source's value is
-    written in a box (one style: which claim is listed first means nothing)."""
+    written in a box (one style: which claim is listed first means nothing).  `narrow`: the
+    phone variant (NARROW_WIDTH wide): columns headed by outlet and year, the full dates in a
+    key under the legend."""
     _check_lang(lang)
     tables = _tables(data, "plot_sources", ("sources", "conflicts", "claims", "citations", "bases", "base_events",
                                             "troop_levels", "attacks", "milestones"))
     with arabic.style(lang):
         if ax is None and not tables["sources"].empty:  # own figure: as tall as its rows need
-            fig = plt.figure(figsize=(FIGSIZE["sources"][0], sources_height(tables, lang) + (0.6 if title else 0)),
-                             layout=_layout())
+            fig = plt.figure(figsize=(NARROW_WIDTH if narrow else FIGSIZE["sources"][0],
+                                      sources_height(tables, lang, narrow) + (0.6 if title else 0)), layout=_layout())
             fig._analysis_owned = fig._analysis_edges = True
             ax = fig.add_subplot()
         ax = _new_axes(ax, "sources", title)
         if tables["sources"].empty:
             return _empty(ax, lang, "sources_title")
-        g = sources_geometry(tables, lang, min_sources)
+        narrow = _narrow(ax)
+        g = geo = sources_geometry(tables, lang, min_sources, narrow=narrow, grid=not _sourceline.one_chart(ax))
         src_ids, sup, dis, col, facts, multi = (g[k] for k in ("src_ids", "sup", "dis", "col", "facts", "multi"))
         rows, n, width, cells, heights, total, y = (g[k] for k in ("rows", "n", "width", "cells", "heights",
                                                                    "total", "y"))
@@ -1474,7 +1659,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
                     ax.annotate(_t(txt, lang), xy=(col[str(c["source_id"])], y[i]),
                                 xytext=(0, 0), textcoords="offset points",
                                 ha="center", va="center", fontsize=TEXT_PT,
-                                color="white", fontweight="bold", linespacing=_ls(lang),
+                                color="white", fontweight="bold", linespacing=_matrix_ls(lang),
                                 zorder=4, bbox=dict(boxstyle="round,pad=0.25", fc=color, ec="none"))
         for x in range(len(src_ids)):
             ax.axvline(x, color=GRID, linewidth=0.5, zorder=0)
@@ -1483,15 +1668,26 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         ax.set_yticks([y[i] for i in range(n)])
         # dates and Latin parentheticals are held together (no-break spaces): never split
         ax.set_yticklabels([_t("\n".join(textwrap.wrap(_keep(text), width)), lang) for _, text, _ in rows],
-                           linespacing=_ls(lang), va=LABEL_VA)  # the unit row heights are measured in
+                           linespacing=_matrix_ls(lang), va=LABEL_VA)  # the unit row heights are measured in
         for tick, (kind, _, _) in zip(ax.get_yticklabels(), rows):
             tick.set_fontsize(TICK_PT if kind == "header" else TEXT_PT)
             if kind == "header":
                 tick.set_fontweight("bold")
             tick.set_color(INK if kind != "fact" else "#333333")
         labels = _source_labels(tables, lang)
+        keys = []
+        if narrow:  # outlet and year over the column; outlet and full date in the key
+            src = tables["sources"].set_index(tables["sources"]["source_id"].astype("string"))
+            sep = "، " if lang == "ar" else ", "
+            for i, s in enumerate(src_ids):  # numbered in source order (Arabic: from the right)
+                r = src.loc[s]
+                outlet = _copy("outlet_unknown", lang) if pd.isna(r[f"outlet_{lang}"]) else str(r[f"outlet_{lang}"])
+                when = _date_text(r["published"], str(r["date_precision"]), lang) if pd.notna(r["published"]) else ""
+                mark = TEXT[lang]["inferred_mark"] if TEXT[lang]["inferred_mark"] in labels[s] else ""
+                keys.append(_keep(f"({i + 1}) {outlet}{sep}{when}{mark}"))
+                labels[s] = f"({i + 1})"
         ax.set_xticks([col[s] for s in src_ids])
-        ax.set_xticklabels([_t(labels[s], lang) for s in src_ids], fontsize=TEXT_PT, linespacing=_ls(lang))
+        ax.set_xticklabels([_t(labels[s], lang) for s in src_ids], fontsize=TEXT_PT, linespacing=_matrix_ls(lang))
         ax.xaxis.tick_top()
         ax.tick_params(length=0, pad=3)
         for side in ax.spines:
@@ -1503,13 +1699,24 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         ]
         labs = [_copy("primary", lang), _copy("further", lang), _copy("claim", lang)]
         # anchored at the matrix's outer edge, extending under the row labels
-        leg = _legend(ax, handles, labs, lang, loc="upper left" if lang == "ar" else "upper right",
-                      **_under(ax, 0.0 if lang == "ar" else 1.0, 4), ncol=3,
-                      columnspacing=1.2, handlelength=1.4)
+        if narrow:  # no value boxes: the disputed points are listed under the key
+            leg = _legend(ax, handles[:2], labs[:2], lang, **_under_edge(ax, lang, 4), ncol=1, handlelength=1.4)
+            last = _milestone_key(ax, keys, lang, leg)
+            lines = _dispute_lines(tables, geo, lang)
+            if lines:
+                last = _milestone_key(ax, [_copy("disagree", lang)], lang, last, pad=10, fontsize=TICK_PT,
+                                      weight="bold", color=INK)
+            for i, text in enumerate(lines):
+                last = _milestone_key(ax, [text], lang, last, pad=5 if i % 2 == 0 else 1,
+                                      weight="bold" if i % 2 == 0 else "normal", color=INK if i % 2 == 0 else "#333333")
+        else:
+            leg = _legend(ax, handles, labs, lang, loc="upper left" if lang == "ar" else "upper right",
+                          **_under(ax, 0.0 if lang == "ar" else 1.0, 4), ncol=3,
+                          columnspacing=1.2, handlelength=1.4)
         leg.set_zorder(5)
         lines = max(labels[s].count("\n") + 1 for s in src_ids)  # column labels on top
         _title(ax, _copy("sources_title", lang) if title else None, _copy("sources_sub", lang), lang,
-               above=lines * line_pt(lang) + 4)
+               above=lines * _matrix_pt(lang) + 4)
         if source_line:
             inferred = tables["sources"][(tables["sources"]["outlet_basis"].astype("string") == "inferred")
                                          | (tables["sources"]["date_basis"].astype("string") == "inferred")]
@@ -1554,10 +1761,26 @@ def _fig_troops(tables, lang: str = "ar") -> Figure:
     return fig
 
 
+def _fig_troops_narrow(tables, lang: str = "ar") -> Figure:
+    fig = plt.figure(figsize=NARROW_SIZE["troops"], layout=_layout())
+    fig._analysis_edges = True
+    plot_troops(tables, ax=fig.add_subplot(), lang=lang, title=False, narrow=True)
+    _flush_titles(fig, lang)
+    return fig
+
+
 def _fig_bases(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=FIGSIZE["bases"], layout=_layout())
     fig._analysis_edges = True
     plot_bases(tables, ax=fig.add_subplot(), lang=lang, title=False)
+    _flush_titles(fig, lang)
+    return fig
+
+
+def _fig_bases_narrow(tables, lang: str = "ar") -> Figure:
+    fig = plt.figure(figsize=NARROW_SIZE["bases"], layout=_layout())
+    fig._analysis_edges = True
+    plot_bases(tables, ax=fig.add_subplot(), lang=lang, title=False, narrow=True)
     _flush_titles(fig, lang)
     return fig
 
@@ -1568,6 +1791,16 @@ def _fig_attacks(tables, lang: str = "ar") -> Figure:
     top, bottom = fig.subplots(2, 1, height_ratios=[2.3, 1])
     plot_attacks(tables, ax=top, lang=lang, title=False, source_line=False)
     plot_attacks_per_year(tables, ax=bottom, lang=lang)  # its source line covers both panels
+    _flush_titles(fig, lang)
+    return fig
+
+
+def _fig_attacks_narrow(tables, lang: str = "ar") -> Figure:
+    fig = plt.figure(figsize=NARROW_SIZE["attacks"], layout=_layout())
+    fig._analysis_edges = True
+    top, bottom = fig.subplots(2, 1, height_ratios=[2.6, 1])
+    plot_attacks(tables, ax=top, lang=lang, title=False, source_line=False, narrow=True)
+    plot_attacks_per_year(tables, ax=bottom, lang=lang)
     _flush_titles(fig, lang)
     return fig
 
@@ -1590,6 +1823,14 @@ def _fig_sources(tables, lang: str = "ar") -> Figure:
     fig = plt.figure(figsize=(FIGSIZE["sources"][0], sources_height(tables, lang)), layout=_layout())
     fig._analysis_edges = True
     plot_sources(tables, ax=fig.add_subplot(), lang=lang, title=False)
+    _flush_titles(fig, lang)
+    return fig
+
+
+def _fig_sources_narrow(tables, lang: str = "ar") -> Figure:
+    fig = plt.figure(figsize=(NARROW_WIDTH, sources_height(tables, lang, narrow=True)), layout=_layout())
+    fig._analysis_edges = True
+    plot_sources(tables, ax=fig.add_subplot(), lang=lang, title=False, narrow=True)
     _flush_titles(fig, lang)
     return fig
 

@@ -28,6 +28,10 @@ FIGURES: tuple[Entry, ...] = (
     # phone variants (4 in wide: 8 pt text >= 9 CSS px at 390 px)
     Entry("map-narrow", "analysis.figures:_fig_map_narrow", narrow_of="map"),
     Entry("timeline-narrow", "analysis.figures:_fig_timeline_narrow", narrow_of="timeline"),
+    Entry("troops-narrow", "analysis.figures:_fig_troops_narrow", narrow_of="troops"),
+    Entry("attacks-narrow", "analysis.figures:_fig_attacks_narrow", narrow_of="attacks"),
+    Entry("bases-narrow", "analysis.figures:_fig_bases_narrow", narrow_of="bases"),
+    Entry("sources-narrow", "analysis.figures:_fig_sources_narrow", narrow_of="sources"),
 )
 
 #: How a figure's SVG names the data it was drawn from: DATA_NOTE + the data's digest
