@@ -245,8 +245,6 @@ FIGURE_PROBE = """(() => JSON.stringify([...document.images].map((i, n) => {
 })))()"""
 
 
-@pytest.mark.xfail(strict=False, reason="legible at 390 px needs narrow variants of troops, bases, attacks and sources "
-                   "(the page serves every registry entry with narrow_of)")
 def test_every_figure_label_is_legible_at_390px(browser, tmp_path_factory):
     """At 390 px the smallest chart text (figures.MIN_PT) is drawn at least 9 CSS px high on
     every figure image the page shows (from the image's shown and natural width: SVG in

@@ -26,9 +26,16 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator  # noqa: E402
 
-from . import arabic, atomic, attacks as _attacks, bases as _bases, sources as _sources, troops as _troops  # noqa: E402
-from . import registry  # noqa: E402
+from . import (  # noqa: E402
+    arabic,
+    atomic,
+    registry,  # noqa: E402
+)
+from . import attacks as _attacks
+from . import bases as _bases
 from . import sourceline as _sourceline  # noqa: E402
+from . import sources as _sources
+from . import troops as _troops
 from . import truth as _truth  # noqa: E402
 
 __all__ = [
@@ -811,7 +818,7 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
         # Off-scale: points far above everything else (more than 5x the next level).
         ordered = np.sort(counts.unique())[::-1]
         cap = None
-        for hi, lo in zip(ordered, ordered[1:]):
+        for hi, lo in zip(ordered[:-1], ordered[1:], strict=True):
             if lo > 0 and hi > 5 * lo:
                 cap = lo
                 break
@@ -1033,7 +1040,6 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
         ax.grid(axis="x", color=GRID, linewidth=0.6)
         ax.set_axisbelow(True)
         state_lbl = pkg.labels("base_events", "state", lang)
-        basis_lbl = pkg.labels("base_events", "date_basis", lang)
         tl = _bases.timelines(tables["base_events"], tables["bases"])
         still = set(_bases.remaining(tables["base_events"])["base_id"])
         rows = _base_rows(tables, lang)
@@ -1102,7 +1108,7 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
                 if state == "still_present":  # continues past the axis
                     ax.plot([xe], [y], marker=">", color=color, markersize=6, clip_on=False, zorder=6)
                 used_states.append(state)
-        for kind, text, base in rows:
+        for _kind, _text, base in rows:
             if base is not None and not (tl["base_id"] == base).any():
                 note = _wrap_to(_copy("no_events", lang), note_pt, lang) if narrow else _copy("no_events", lang)
                 ax.text(x_note, ypos[base], _t(note, lang), ha=note_ha, va="center", fontsize=TEXT_PT,
@@ -1112,7 +1118,7 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
         ax.set_yticklabels([_t("\n".join(textwrap.wrap(text, wrap)), lang) for kind, text, _ in reversed(rows)],
                            linespacing=_ls(lang), va=LABEL_VA)
         ax.tick_params(axis="y", length=0, pad=11)  # clear of the arrow of bases still held
-        for tick, (kind, _, base) in zip(ax.get_yticklabels(), list(reversed(rows))):
+        for tick, (kind, _, base) in zip(ax.get_yticklabels(), list(reversed(rows)), strict=True):
             if kind == "province":
                 tick.set_fontweight("bold")
                 tick.set_fontsize(TICK_PT)
@@ -1257,12 +1263,12 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         spans = dated[series].drop_duplicates(["y", "xl", "xr", "color"])
         for color, group in spans.groupby("color", sort=True):
             ax.add_collection(PatchCollection(
-                [Rectangle((xl, y - 0.17), max(xr - xl, 12), 0.34) for xl, xr, y in zip(group.xl, group.xr, group.y)],
+                [Rectangle((xl, y - 0.17), max(xr - xl, 12), 0.34) for xl, xr, y in zip(group.xl, group.xr, group.y, strict=True)],
                 facecolor=color, alpha=0.35, edgecolor=color, linewidth=0.6, zorder=2))
         dated["xm"] = np.where(series, dated["xl"], (dated["xl"] + dated["xr"] - 1) / 2)
         periods = dated[~series & (dated["xr"] - dated["xl"] > 2)].drop_duplicates(["y", "xl", "xr", "color"])
         for color, group in periods.groupby("color", sort=True):  # month or year precision: the period it stands for
-            ax.add_collection(LineCollection([[(a, y), (b, y)] for a, b, y in zip(group.xl, group.xr, group.y)],
+            ax.add_collection(LineCollection([[(a, y), (b, y)] for a, b, y in zip(group.xl, group.xr, group.y, strict=True)],
                                              colors=color, linewidths=1.0, alpha=0.8, zorder=3, capstyle="butt"))
         cas = pd.to_numeric(dated["casualties"], errors="coerce").fillna(0).astype(float).to_numpy()
         dated["size"] = 5.5 + 1.6 * np.sqrt(cas)
@@ -1298,7 +1304,7 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
             keys = _milestone_letters(ax, tables, milestones, lang)
         else:
             _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=1.0, wrap=21)
-        gap = _gap_bands(ax, tables, lang)
+        _gap_bands(ax, tables, lang)
         wh = [Line2D([], [], marker=WEAPON_MARKERS.get(w, "o"), color=INK, linestyle="none", markersize=5.5)
               for w in dict.fromkeys(used_weapons)]
         wl = [weapon_lbl.get(w, w) for w in dict.fromkeys(used_weapons)]
@@ -1383,7 +1389,7 @@ def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", source_line: 
         b2 = ax.bar(xs, series, width=0.6, bottom=single, color=EVENT_KIND_COLORS["series"],
                     label=labels.get("series", "series"))
         top = np.array(single) + np.array(series)
-        for x, t, k, i in zip(xs, top, killed, injured):
+        for x, t, k, i in zip(xs, top, killed, injured, strict=True):
             bits = ([_copy("casualties_k", lang, n=k)] if k else []) + ([_copy("casualties_i", lang, n=i)] if i else [])
             if bits and _narrow(ax):  # a narrow bar: word and number one above the other
                 bits = [b.replace(" ", "\n") for b in bits]
@@ -1505,7 +1511,7 @@ def _drawable(tables, src_ids):
     sup = _sources.support(tables)
     present = {name: set(tables[name][key].astype("string")) for name, key in _sources.record_ids(tables).items()
                if name in tables}
-    keep = [sid in src_ids and rid in present.get(t, ()) for t, rid, sid in zip(sup["table"], sup["record_id"], sup["source_id"])]
+    keep = [sid in src_ids and rid in present.get(t, ()) for t, rid, sid in zip(sup["table"], sup["record_id"], sup["source_id"], strict=True)]
     sup = sup[pd.Series(keep, index=sup.index, dtype=bool)] if len(sup) else sup
     dis = _sources.disagreements(tables)
     dis = dis[dis["source_id"].astype("string").isin(src_ids)] if len(dis) else dis
@@ -1653,7 +1659,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
             else:
                 g = dis[dis["conflict_id"] == key].reset_index(drop=True)
                 g = g.drop_duplicates("source_id").reset_index(drop=True)  # one cell per source
-                for j, c in g.iterrows():
+                for _, c in g.iterrows():
                     color = CLAIM_COLORS[0]
                     txt = cells[(str(key), str(c["source_id"]))]
                     ax.annotate(_t(txt, lang), xy=(col[str(c["source_id"])], y[i]),
@@ -1669,7 +1675,7 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
         # dates and Latin parentheticals are held together (no-break spaces): never split
         ax.set_yticklabels([_t("\n".join(textwrap.wrap(_keep(text), width)), lang) for _, text, _ in rows],
                            linespacing=_matrix_ls(lang), va=LABEL_VA)  # the unit row heights are measured in
-        for tick, (kind, _, _) in zip(ax.get_yticklabels(), rows):
+        for tick, (kind, _, _) in zip(ax.get_yticklabels(), rows, strict=True):
             tick.set_fontsize(TICK_PT if kind == "header" else TEXT_PT)
             if kind == "header":
                 tick.set_fontweight("bold")
@@ -1806,7 +1812,8 @@ def _fig_attacks_narrow(tables, lang: str = "ar") -> Figure:
 
 
 def _fig_timeline(tables, lang: str = "ar", narrow: bool = False) -> Figure:
-    from .timeline import FIGSIZE as TL_SIZE, NARROW_WIDTH, figure_height, plot_timeline  # builds on this module
+    from .timeline import FIGSIZE as TL_SIZE  # builds on this module
+    from .timeline import NARROW_WIDTH, figure_height, plot_timeline
 
     width = NARROW_WIDTH if narrow else TL_SIZE[0]
     fig = plt.figure(figsize=(width, figure_height(tables, lang, narrow=narrow)), layout=_layout())
