@@ -230,6 +230,13 @@ def _check_lang(lang: str) -> None:
         raise ValueError(f"lang must be 'ar' or 'en', not {lang!r}")
 
 
+def _kw(kwargs: dict, **defaults) -> dict:
+    """The keyword arguments of a chart's main drawing call: the chart's own, with the caller's
+    extra `**kwargs` over them (as seaborn passes them on); a misspelt one raises matplotlib's
+    error."""
+    return {**defaults, **kwargs}
+
+
 def _tables(data, fn: str = "", needs: tuple[str, ...] = ()):
     """`data` as a mapping of tables: None loads the package data; a Tables or dict is used as is.
 
@@ -248,6 +255,15 @@ def _tables(data, fn: str = "", needs: tuple[str, ...] = ()):
         missing = [f["name"] for f in package.fields(name) if f["name"] not in data[name].columns]
         if missing:
             raise ValueError(f"{fn} needs column(s) {', '.join(missing)} in table {name!r} (see datapackage.json)")
+    for name, table in data.items():  # dates read as text (pandas.read_csv) would fail deep inside
+        if name not in package.resources or not hasattr(table, "columns"):
+            continue
+        for f in package.fields(name):
+            col = f["name"]
+            if f["type"] == "date" and col in table.columns and not pd.api.types.is_datetime64_any_dtype(table[col]) \
+                    and table[col].notna().any():
+                raise TypeError(f"{fn}: {name}.{col} holds {table[col].dtype} values, not dates; load the tables "
+                                "with analysis.load(), or parse the column with pandas.to_datetime")
     return data
 
 
@@ -867,9 +883,9 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
                     xs.append(np.nan)
                     ys.append(np.nan)
             if xs:  # between two observations nothing is observed: thin and dotted, never solid
-                ax.plot(xs, ys, color=color, linewidth=kwargs.get("linewidth", 0.9),
-                        linestyle=(0, (4, 2)) if target else (0, (1, 1.6)), alpha=0.75,
-                        zorder=2, solid_capstyle="butt")
+                ax.plot(xs, ys, **_kw(kwargs, color=color, linewidth=0.9,
+                                      linestyle=(0, (4, 2)) if target else (0, (1, 1.6)), alpha=0.75,
+                                      zorder=2, solid_capstyle="butt"))
             for _, r in g.iterrows():
                 approx = bool(r["approximate"])
                 ax.plot([_x(r["date"])], [float(r["count"])], marker=marker, linestyle="none",
@@ -1099,7 +1115,8 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
                 ax.plot([xs], [y], marker="s", color=color, markersize=3.2, linestyle="none", zorder=3)
                 open_tail = pd.isna(r["end"]) and state != "still_present"
                 if state == "still_present":
-                    ax.add_patch(Rectangle((sure, y - h / 2), xe - sure, h, facecolor=color, edgecolor="none", zorder=2))
+                    ax.add_patch(Rectangle((sure, y - h / 2), xe - sure, h,
+                                           **_kw(kwargs, facecolor=color, edgecolor="none", zorder=2)))
                 else:  # up to the next event (or the axis end) nothing is observed
                     ax.add_patch(Rectangle((sure, y - h / 2 * (1 if open_tail else 0.6)), xe - sure,
                                            h * (1 if open_tail else 0.6), facecolor="white" if open_tail else color,
@@ -1273,8 +1290,9 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         cas = pd.to_numeric(dated["casualties"], errors="coerce").fillna(0).astype(float).to_numpy()
         dated["size"] = 5.5 + 1.6 * np.sqrt(cas)
         for (weapon, color), group in dated.groupby([dated["weapon"].astype(object), "color"], sort=True):
-            ax.scatter(group["xm"], group["y"], s=group["size"] ** 2, marker=WEAPON_MARKERS.get(weapon, "o"),
-                       color=color, edgecolors="white", linewidths=0.6, zorder=5)
+            ax.scatter(group["xm"], group["y"], s=group["size"] ** 2,
+                       **_kw(kwargs, marker=WEAPON_MARKERS.get(weapon, "o"), color=color, edgecolors="white",
+                             linewidths=0.6, zorder=5))
         killed = pd.to_numeric(dated["killed"], errors="coerce").fillna(0).astype(int)
         injured = pd.to_numeric(dated["injured"], errors="coerce").fillna(0).astype(int)
         worst = dated[(killed + injured) > 0].assign(_k=killed, _i=injured)
@@ -1385,9 +1403,10 @@ def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", source_line: 
             xs[-1] += 0.5
         gap = _gap_bands(ax, tables, lang, categorical=years + [None] * (len(cats) - len(years)))
         labels = _package(tables).labels("attacks", "event_kind", lang)
-        b1 = ax.bar(xs, single, width=0.6, color=EVENT_KIND_COLORS["single"], label=labels.get("single", "single"))
-        b2 = ax.bar(xs, series, width=0.6, bottom=single, color=EVENT_KIND_COLORS["series"],
-                    label=labels.get("series", "series"))
+        b1 = ax.bar(xs, single, **_kw(kwargs, width=0.6, color=EVENT_KIND_COLORS["single"],
+                                      label=labels.get("single", "single")))
+        b2 = ax.bar(xs, series, bottom=single, **_kw(kwargs, width=0.6, color=EVENT_KIND_COLORS["series"],
+                                                     label=labels.get("series", "series")))
         top = np.array(single) + np.array(series)
         for x, t, k, i in zip(xs, top, killed, injured, strict=True):
             bits = ([_copy("casualties_k", lang, n=k)] if k else []) + ([_copy("casualties_i", lang, n=i)] if i else [])
@@ -1653,9 +1672,10 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
                 g = facts[(facts["table"] == t) & (facts["record_id"] == r)]
                 for sid, gs in g.groupby("source_id", sort=True):
                     primary = (gs["role"] == "primary").any()
-                    ax.plot([col[sid]], [y[i]], marker="o", markersize=6.5, linestyle="none",
-                            color="#444444", markerfacecolor="#444444" if primary else "white",
-                            markeredgewidth=1.2, zorder=3)
+                    ax.plot([col[sid]], [y[i]], **_kw(kwargs, marker="o", markersize=6.5, linestyle="none",
+                                                      color="#444444",
+                                                      markerfacecolor="#444444" if primary else "white",
+                                                      markeredgewidth=1.2, zorder=3))
             else:
                 g = dis[dis["conflict_id"] == key].reset_index(drop=True)
                 g = g.drop_duplicates("source_id").reset_index(drop=True)  # one cell per source

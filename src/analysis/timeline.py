@@ -233,8 +233,9 @@ def plot_timeline(data=None, *, ax=None, lang: str = "ar", kinds=None, narrow: b
                         linestyle=(0, (1, 1.2)), solid_capstyle="butt", zorder=2)
                 ax.plot([r["x1"]], [y], marker="|", color=COLOR, markersize=8, markeredgewidth=1.5, zorder=3)
             else:
-                ax.plot([r["x0"], r["x1"]], [y, y], color=COLOR, linewidth=lw,
-                        alpha=0.3 if r["inferred"] else 0.85, solid_capstyle="butt", zorder=3, **kwargs)
+                ax.plot([r["x0"], r["x1"]], [y, y], **_f._kw(kwargs, color=COLOR, linewidth=lw,
+                                                           alpha=0.3 if r["inferred"] else 0.85,
+                                                           solid_capstyle="butt", zorder=3))
                 if r["inferred"]:  # hollow: an outline around the range
                     ax.plot([r["x0"], r["x1"]], [y, y], color=COLOR, linewidth=0.8, zorder=3.5)
         ax.set_yticks([r["y"] for r in geo["rows"]])
