@@ -1251,6 +1251,9 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         lane_names = [str(names[lane]) if pd.notna(names[lane]) else lane.lstrip("~") for lane in lanes]
         if narrow:  # lane names of two lines leave the time axis its room
             lane_names = ["\n".join(_balanced_wrap(n, 20)) if len(n) > 24 else n for n in lane_names]
+        # a name with a word longer than a lane label can be (a transliteration) is broken there
+        lane_names = ["\n".join(textwrap.wrap(n, 30)) if max(map(len, n.split() or [""])) > 30 else n
+                      for n in lane_names]
         ax.set_yticklabels([_t(n, lang) for n in lane_names], fontsize=TEXT_PT, va=LABEL_VA,
                            linespacing=_ls(lang))
         ax.tick_params(axis="y", length=0)
