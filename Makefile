@@ -39,7 +39,7 @@ ifneq ($(GIT_EPOCH),)
 export SOURCE_DATE_EPOCH ?= $(GIT_EPOCH)
 endif
 
-.PHONY: all help setup validate figures report test test-fast test-mpl310 lint clean distclean bench
+.PHONY: all help setup validate figures report test test-fast test-figures test-mpl310 lint clean distclean bench
 # The stages write their outputs atomically and keep the previous ones when they fail or are
 # stopped; make must not delete them either (it would on an error or a signal otherwise).
 .PRECIOUS: $(FIG_FILES) $(OUT)/briefing.pdf $(OUT)/briefing.html
@@ -86,8 +86,11 @@ report: $(OUT)/briefing.pdf $(OUT)/briefing.html ## render the briefing to PDF a
 test: $(SETUP) ## the whole test suite
 	$(PY) -m pytest
 
-test-fast: $(SETUP) ## the core tests, without builds, fuzzing, browsers and OCR, on every core
-	$(PY) -m pytest -m "not slow" -q -n auto --dist loadgroup
+test-fast: $(SETUP) ## the core tests (data, analysis, briefing text, CLI), on every core
+	$(PY) -m pytest -m "not slow and not figures" -q -n auto
+
+test-figures: $(SETUP) ## the figure tests: every figure drawn and measured, both languages
+	$(PY) -m pytest -m "figures and not slow" -q -n auto --dist loadgroup
 
 lint: $(SETUP) ## ruff, configured in pyproject.toml (tests/test_lint.py runs it too)
 	$(PY) -m ruff check .

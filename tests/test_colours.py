@@ -19,6 +19,8 @@ import itertools
 import numpy as np
 import pytest
 
+pytestmark = pytest.mark.figures  # draws whole figures: `make test` runs these, `make test-fast` does not
+
 colorspacious = pytest.importorskip("colorspacious")
 from matplotlib.colors import to_rgb  # noqa: E402
 

@@ -15,6 +15,8 @@ import itertools
 
 import pytest
 
+pytestmark = pytest.mark.figures  # draws whole figures: `make test` runs these, `make test-fast` does not
+
 mpl = pytest.importorskip("matplotlib")
 mpl.use("Agg", force=True)
 import matplotlib.pyplot as plt  # noqa: E402

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.figures  # draws whole figures: `make test` runs these, `make test-fast` does not
+
 mpl = pytest.importorskip("matplotlib")
 mpl.use("Agg", force=True)
 import matplotlib.legend  # noqa: E402,F401

@@ -374,13 +374,13 @@ def test_make_checks_the_data_again_when_a_source_article_changes(tmp_path):
     (["figures", "--formats", "pdf"], {"SOURCE_DATE_EPOCH": "99999999999999999999"}),
     (["report"], {"SOURCE_DATE_EPOCH": "9" * 5000}),
 ], ids=["jobs-abc", "jobs-float", "arabic-mode", "epoch-figures-abc", "epoch-figures-huge", "epoch-report-5000-digits"])
-def test_a_bad_setting_is_a_user_error_naming_the_variable(tmp_path, args, env):
+def test_a_bad_setting_is_a_user_error_naming_the_variable(tmp_path, cli, args, env):
     """Each of these printed "internal error: ValueError/OverflowError ... please report it" and
     exited 2, a bug report request for a typo in an environment variable (the figures stage does
     not check SOURCE_DATE_EPOCH at all: matplotlib's PDF backend trips on it; the report stage's
     check lets a 5000-digit number through to int())."""
     out = tmp_path / "out"
-    done = process(*args, "--out", str(out), "--validated", env=dict(os.environ, **env), timeout=600)
+    done = cli(*args, "--out", str(out), "--validated", env=dict(os.environ, **env))  # checked before any work
     (name,) = env
     assert done.returncode == 1, (done.returncode, done.stderr[-400:])
     assert "internal error" not in done.stderr and "Traceback" not in done.stderr, done.stderr[-400:]
@@ -388,10 +388,10 @@ def test_a_bad_setting_is_a_user_error_naming_the_variable(tmp_path, args, env):
 
 
 @pytest.mark.parametrize("formats", ["jpg", ""])
-def test_an_unknown_figure_format_is_a_user_error(tmp_path, formats):
+def test_an_unknown_figure_format_is_a_user_error(tmp_path, cli, formats):
     """`python -m analysis figures --formats jpg` (or an empty list) printed "internal error:
     ValueError: formats must be some of ..." and exited 2, a bug report request for a typo."""
-    done = process("figures", "--formats", formats, "--out", str(tmp_path / "out"), "--validated")
+    done = cli("figures", "--formats", formats, "--out", str(tmp_path / "out"), "--validated")
     assert done.returncode in (1, 2) and "internal error" not in done.stderr, done.stderr[-300:]
 
 
@@ -457,6 +457,7 @@ def _texts_off_figure(fig):
     return out
 
 
+@pytest.mark.figures
 @pytest.mark.parametrize("name", [
     pytest.param("bases", marks=pytest.mark.xfail(strict=True, reason="open: an 80-letter base name still pushes "
                                                   "the bases chart's undated-event note past the figure's left edge")),
@@ -495,6 +496,7 @@ def _plot(name):
     return getattr(figures, f"plot_{name}")
 
 
+@pytest.mark.figures
 @pytest.mark.parametrize("name", PLOT_NAMES)
 def test_a_users_usetex_setting_does_not_run_data_text_through_tex(curated, name):
     """arabic.style() turns mathtext off for data text but leaves a notebook user's
@@ -523,6 +525,7 @@ def _contrast(a, b):
     return (hi + 0.05) / (lo + 0.05)
 
 
+@pytest.mark.figures
 @pytest.mark.parametrize("name", PLOT_NAMES)
 def test_a_users_dark_style_keeps_the_chart_legible(curated, name):
     """Under plt.style.use("dark_background") the charts keep the style's black figure and axes
@@ -550,6 +553,7 @@ def test_a_users_dark_style_keeps_the_chart_legible(curated, name):
     assert not low, f"{len(low)} texts below 3:1 contrast on their background, e.g. {low[:3]}"
 
 
+@pytest.mark.figures
 @pytest.mark.parametrize("name", PLOT_NAMES)
 def test_extra_keyword_arguments_reach_the_drawing(curated, name):
     """The seaborn-style signature promises that **kwargs are passed on; every plot_* function
@@ -560,6 +564,7 @@ def test_extra_keyword_arguments_reach_the_drawing(curated, name):
     assert 0.37 in alphas, "alpha=0.37 reached no artist"
 
 
+@pytest.mark.figures
 def test_two_charts_in_a_users_subplot_grid_keep_their_legends_on_the_figure(curated):
     """In a user's 2x2 grid (constrained layout), plot_bases beside plot_attacks_per_year: the
     bases legend runs past the right edge and the per-year legend past the left edge."""
@@ -576,6 +581,7 @@ def test_two_charts_in_a_users_subplot_grid_keep_their_legends_on_the_figure(cur
     assert not off, f"texts cut by the figure edge: {off[:4]}"
 
 
+@pytest.mark.figures
 @pytest.mark.parametrize("name", ["troops", "attacks_per_year"])
 def test_dates_as_text_give_a_chart_or_a_clear_error(curated, name):
     """A notebook user who reads attacks.csv with pandas gets its dates as text; every figure

@@ -13,6 +13,8 @@ import warnings
 
 import pytest
 
+pytestmark = pytest.mark.figures  # draws whole figures: `make test` runs these, `make test-fast` does not
+
 mpl = pytest.importorskip("matplotlib")
 pytest.importorskip("shapely")
 mpl.use("Agg", force=True)

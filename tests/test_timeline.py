@@ -5,6 +5,8 @@ import warnings
 
 import pytest
 
+pytestmark = pytest.mark.figures  # draws whole figures: `make test` runs these, `make test-fast` does not
+
 mpl = pytest.importorskip("matplotlib")
 mpl.use("Agg", force=True)
 import matplotlib.dates as mdates  # noqa: E402
