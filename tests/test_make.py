@@ -166,8 +166,13 @@ def test_temporary_files_of_a_killed_build_are_removed_by_the_next_one(project):
                              "--out", "figures"], cwd=project, env={**ENV, "ANALYSIS_JOBS": "1"},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not any(p.name.endswith(".tmp") for p in (project / "figures").iterdir()):
-        time.sleep(0.002)
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any(p.name.endswith(".tmp") for p in (project / "figures").iterdir()):
+            proc.send_signal(signal.SIGSTOP)  # frozen where it is: is a temporary file still there?
+            if any(p.name.endswith(".tmp") for p in (project / "figures").iterdir()):
+                break
+            proc.send_signal(signal.SIGCONT)  # renamed in between: go on until the next one
+        time.sleep(0.001)
     proc.kill()  # SIGKILL: no clean-up can run
     proc.wait()
     left = [p.name for p in (project / "figures").iterdir() if p.name.endswith(".tmp")]

@@ -50,13 +50,19 @@ def write(path: str | os.PathLike, content: str | bytes) -> Path:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process `pid` still runs.  A killed process whose parent died too can stay a
+    zombie (no init reaps it in some containers): it answers signals but will never clean up."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc: trust the signal
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
 
 
 def sweep(folder: str | os.PathLike) -> list[Path]:
