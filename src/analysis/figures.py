@@ -1782,36 +1782,30 @@ def _flush_titles(fig: Figure, lang: str) -> None:
             title.set_x((edge - box.x0) / box.width)
 
 
-def _fig_troops(tables, lang: str = "ar") -> Figure:
-    fig = plt.figure(figsize=FIGSIZE["troops"], layout=_layout())
+def _one_chart(plot, size, tables, lang: str, **kw) -> Figure:
+    """A briefing figure of one chart: `plot` on a figure of `size`, no in-chart title (the caption
+    is the title), edges aligned with the figure's."""
+    fig = plt.figure(figsize=size, layout=_layout())
     fig._analysis_edges = True
-    plot_troops(tables, ax=fig.add_subplot(), lang=lang, title=False)  # the caption is the title
+    plot(tables, ax=fig.add_subplot(), lang=lang, title=False, **kw)
     _flush_titles(fig, lang)
     return fig
+
+
+def _fig_troops(tables, lang: str = "ar") -> Figure:
+    return _one_chart(plot_troops, FIGSIZE["troops"], tables, lang)
 
 
 def _fig_troops_narrow(tables, lang: str = "ar") -> Figure:
-    fig = plt.figure(figsize=NARROW_SIZE["troops"], layout=_layout())
-    fig._analysis_edges = True
-    plot_troops(tables, ax=fig.add_subplot(), lang=lang, title=False, narrow=True)
-    _flush_titles(fig, lang)
-    return fig
+    return _one_chart(plot_troops, NARROW_SIZE["troops"], tables, lang, narrow=True)
 
 
 def _fig_bases(tables, lang: str = "ar") -> Figure:
-    fig = plt.figure(figsize=FIGSIZE["bases"], layout=_layout())
-    fig._analysis_edges = True
-    plot_bases(tables, ax=fig.add_subplot(), lang=lang, title=False)
-    _flush_titles(fig, lang)
-    return fig
+    return _one_chart(plot_bases, FIGSIZE["bases"], tables, lang)
 
 
 def _fig_bases_narrow(tables, lang: str = "ar") -> Figure:
-    fig = plt.figure(figsize=NARROW_SIZE["bases"], layout=_layout())
-    fig._analysis_edges = True
-    plot_bases(tables, ax=fig.add_subplot(), lang=lang, title=False, narrow=True)
-    _flush_titles(fig, lang)
-    return fig
+    return _one_chart(plot_bases, NARROW_SIZE["bases"], tables, lang, narrow=True)
 
 
 def _fig_attacks(tables, lang: str = "ar") -> Figure:
@@ -1850,19 +1844,12 @@ def _fig_timeline_narrow(tables, lang: str = "ar") -> Figure:
 
 
 def _fig_sources(tables, lang: str = "ar") -> Figure:
-    fig = plt.figure(figsize=(FIGSIZE["sources"][0], sources_height(tables, lang)), layout=_layout())
-    fig._analysis_edges = True
-    plot_sources(tables, ax=fig.add_subplot(), lang=lang, title=False)
-    _flush_titles(fig, lang)
-    return fig
+    return _one_chart(plot_sources, (FIGSIZE["sources"][0], sources_height(tables, lang)), tables, lang)
 
 
 def _fig_sources_narrow(tables, lang: str = "ar") -> Figure:
-    fig = plt.figure(figsize=(NARROW_WIDTH, sources_height(tables, lang, narrow=True)), layout=_layout())
-    fig._analysis_edges = True
-    plot_sources(tables, ax=fig.add_subplot(), lang=lang, title=False, narrow=True)
-    _flush_titles(fig, lang)
-    return fig
+    return _one_chart(plot_sources, (NARROW_WIDTH, sources_height(tables, lang, narrow=True)), tables, lang,
+                      narrow=True)
 
 
 def _fig_map(tables, lang: str = "ar") -> Figure:
