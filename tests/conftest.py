@@ -33,6 +33,20 @@ def curated(tables):
     return copy
 
 
+@pytest.fixture
+def data(tmp_path, monkeypatch):
+    """A copy of data/ to change, with the source articles still found (ANALYSIS_CORPUS)."""
+    import shutil
+
+    from analysis.data import DATA_DIR, Package
+
+    shutil.copytree(DATA_DIR, tmp_path / "data")
+    corpus = Package.at(DATA_DIR).corpus
+    if corpus:
+        monkeypatch.setenv("ANALYSIS_CORPUS", str(corpus))
+    return tmp_path / "data"
+
+
 @pytest.fixture(autouse=True)
 def _close_figures():
     yield

@@ -23,15 +23,6 @@ PAYLOAD = ("{{< include SECRET_FILE >}} <img src=x onerror=alert(1)> `#text(red)
            "*no-em* a -- b ... <!-- c $x^2$ $ @fig-troops [link](http://example.org) ## h")
 
 
-@pytest.fixture
-def data(tmp_path, monkeypatch):
-    shutil.copytree(DATA_DIR, tmp_path / "data")
-    corpus = analysis.data.Package.at(DATA_DIR).corpus
-    if corpus:
-        monkeypatch.setenv("ANALYSIS_CORPUS", str(corpus))
-    return tmp_path / "data"
-
-
 def process(*args, env=None):
     """A real `python -m analysis` process: for builds that fork their figure workers."""
     return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True, env=env)

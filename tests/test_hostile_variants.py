@@ -17,6 +17,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from test_hostile import set_cell
 
 import analysis
 from analysis.data import DATA_DIR
@@ -27,16 +28,7 @@ ISOLATES = re.compile("[\u2066-\u2069]")
 
 
 # --------------------------------------------------------------------------------------------
-# helpers (as in test_hostile.py)
-
-
-@pytest.fixture
-def data(tmp_path, monkeypatch):
-    shutil.copytree(DATA_DIR, tmp_path / "data")
-    corpus = analysis.data.Package.at(DATA_DIR).corpus
-    if corpus:
-        monkeypatch.setenv("ANALYSIS_CORPUS", str(corpus))
-    return tmp_path / "data"
+# helpers (the `data` copy is conftest's, set_cell test_hostile's)
 
 
 def corpus_or_skip() -> Path:
@@ -49,16 +41,6 @@ def corpus_or_skip() -> Path:
 def process(*args, env=None, **kw):
     """A real `python -m analysis` process (figure builds fork their workers)."""
     return subprocess.run([sys.executable, "-m", "analysis", *args], capture_output=True, text=True, env=env, **kw)
-
-
-def set_cell(data: Path, name: str, line: int, field: str, value: str) -> None:
-    """Set one cell (line: the file's line number, header = 1)."""
-    path = data / name
-    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
-    rows[line - 1][rows[0].index(field)] = value
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8")
 
 
 def get_cell(data: Path, name: str, line: int, field: str) -> str:
