@@ -28,7 +28,7 @@ def conflict_anchor(conflict_id) -> str:
 
 def outlet(tables, source_id) -> str:
     """The outlet's Arabic name (escaped), or the one name for an unknown publisher."""
-    from .report import md_escape
+    from .briefing.markdown import md_escape
 
     src = tables["sources"].set_index("source_id")
     name = src.loc[source_id, "outlet_ar"] if source_id in src.index else None
@@ -38,7 +38,7 @@ def outlet(tables, source_id) -> str:
 def cite(tables, rows, *, parens: bool = True) -> str:
     """«(إيلاف، ف19؛ سي إن إن بالعربية، ف7)»: outlet and paragraphs per source, each linked
     to the source's row; `rows` are story.Row or (source_id, paragraph) pairs."""
-    from .report import md_escape
+    from .briefing.markdown import md_escape
 
     by: dict[str, list[str]] = {}
     for r in rows:
@@ -53,7 +53,7 @@ def cite(tables, rows, *, parens: bool = True) -> str:
 
 
 def _topic(tables, cid) -> str:
-    from .report import md_escape
+    from .briefing.markdown import md_escape
 
     conf = tables["conflicts"].set_index("conflict_id")
     return f"[{md_escape(conf.loc[cid, 'topic_ar'])}](#{conflict_anchor(cid)})"
@@ -61,7 +61,7 @@ def _topic(tables, cid) -> str:
 
 def hedge(tables, conflicts) -> str:
     """«، وتختلف المصادر في مسألتين: أ وب»: every open conflict named and linked; "" when none."""
-    from .report import phrase
+    from .briefing.ar import phrase
 
     if not conflicts:
         return ""
@@ -69,7 +69,7 @@ def hedge(tables, conflicts) -> str:
 
 
 def _date(row) -> str:
-    from .report import fdate
+    from .briefing.ar import fdate
 
     return fdate(row.date, row.precision, basis=row.basis)
 
@@ -86,7 +86,7 @@ def _strip_speaker(title: str, actor: str) -> str:
 def _said(row, text_ar: str) -> str:
     """`text_ar` in the row's voice: stated as is; attributed «بحسب المتكلم، ...»; expected
     «كان منتظراً أن ...»; background «يذكر المصدر عرضاً أن ...» (said by its outlet)."""
-    from .report import md_escape
+    from .briefing.markdown import md_escape
 
     actor = row.record.get("actor_ar")
     actor = None if actor is None or pd.isna(actor) else str(actor)
@@ -100,7 +100,7 @@ def _said(row, text_ar: str) -> str:
 
 
 def _count(n, approximate: bool) -> str:
-    from .report import num
+    from .briefing.ar import num
 
     return ("نحو " if approximate else "") + num(n)
 
@@ -108,7 +108,8 @@ def _count(n, approximate: bool) -> str:
 def summary(tables, facts=None) -> list[str]:
     """The summary's sentences (markdown), each with its citations and hedges."""
     from . import story
-    from .report import md_escape, phrase
+    from .briefing.ar import phrase
+    from .briefing.markdown import md_escape
 
     f = facts if facts is not None else story.facts(tables)
     out = []
@@ -194,7 +195,8 @@ def watch(tables) -> str:
     with the outlets that disagree and why it matters; then the coverage gap and the
     expectations of the latest article, as questions."""
     from . import story
-    from .report import md_escape, phrase
+    from .briefing.ar import phrase
+    from .briefing.markdown import md_escape
 
     conf = tables["conflicts"].set_index("conflict_id")
     lines = []

@@ -145,7 +145,7 @@ def finding_rows(tables) -> dict[str, list[tuple[str, str]]]:
 
 def hedge(tables, rows) -> str:
     """Arabic hedge naming every open conflict among `rows` (empty when there is none)."""
-    from .report import md_escape
+    from .briefing.markdown import md_escape
 
     cr = conflict_rows(tables)
     ids = sorted({c for r in rows for c in cr.get((r[0], r[1]), set())}, key=lambda c: int(re.sub(r"\D", "", c) or 0))
@@ -238,7 +238,7 @@ def derived(tables) -> list[Derived]:
 def fmt(d: Derived, tables) -> str:
     """A derived number at the precision of its inputs: 'نحو 98%' from a hedged input, never
     98.5%; counts rounded to the coarsest hedged input's last significant digit."""
-    from .report import num
+    from .briefing.ar import num
 
     inexact = _inexact(tables, d.rows)
     if d.kind == "pct":
