@@ -57,7 +57,14 @@ def _report(args) -> int:
 
     check_writable(args.out)  # before the data are read: say a bad output folder first
     config.check()  # and a bad setting
-    for path in render(args.data, args.out, engine=args.engine, figures_dir=args.figures, tables=_tables(args)):
+    from .briefing.values import LANGS
+
+    langs = tuple(x.strip() for x in args.lang.split(",") if x.strip())
+    if not langs or any(x not in LANGS for x in langs):
+        print(f"--lang: give some of {', '.join(LANGS)}, comma-separated, not {args.lang!r}", file=sys.stderr)
+        return 2
+    for path in render(args.data, args.out, engine=args.engine, figures_dir=args.figures, tables=_tables(args),
+                       langs=langs):
         print(path)
     return 0
 
@@ -80,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--data", default=str(config.DATA_DIR), help="data folder (default: %(default)s)")
     r.add_argument("--out", default=str(config.OUTPUT_DIR), help="folder for the briefing (default: %(default)s)")
     r.add_argument("--engine", choices=["auto", "quarto", "builtin"], default="auto")
+    r.add_argument("--lang", default="ar,en", help="the editions, comma-separated (default: %(default)s)")
     r.add_argument("--figures", default=str(config.FIGURES_DIR), help="folder of the drawn figures (default: %(default)s)")
     r.add_argument("--validated", action="store_true", help="skip the data check: it was just run (make does this)")
     r.set_defaults(run=_report)

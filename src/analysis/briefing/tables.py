@@ -39,7 +39,7 @@ def _milestone_order(ms):
                                                                 na_position="last").drop(columns=["_k", "_u"])
 
 
-def generated_markdown(tables) -> dict[str, str]:
+def generated_markdown(tables, lang: str = "ar") -> dict[str, str]:
     """The generated includes: name -> markdown."""
     from .. import attacks as A
     from .. import bases as B
