@@ -82,12 +82,24 @@ def _actor(row) -> str | None:
     return None if actor is None or pd.isna(actor) or not str(actor).strip() else str(actor)
 
 
+def _strip_speaker(title: str, actor: str) -> str:
+    """"Iraqi government: US forces have left ..." -> "US forces have left ..." when the title
+    opens with its speaker, by full name or by surname ("Khafaji: ..." for Tahsin al-Khafaji)."""
+    from .story_ar import _strip_speaker as strip
+
+    out = strip(title, actor)
+    if out == title:
+        surname = actor.split()[-1].split("-")[-1] if actor.split() else ""
+        if len(surname) >= 3:
+            out = strip(title, surname)
+    return out
+
+
 def _said(row, text_en: str) -> str:
     """`text_en` in the row's voice: stated as is; attributed "according to <speaker>, ...";
     expected "expected at the time: ..."; background "as background, the source notes: ..."."""
     from .briefing.en import running
     from .briefing.markdown import md_escape
-    from .story_ar import _strip_speaker
 
     actor = _actor(row)
     if row.modality == "attributed" and actor:
@@ -142,7 +154,7 @@ def summary(tables, facts=None) -> list[str]:
         v = f["vote"].rows[0]
         before = "combat_end" in f and v.date < f["combat_end"].rows[0].date
         when = f"Before that, {_on(v)}" if before else capital(_on(v))
-        road.append(f"{when}: {_said(v, str(v.record['title_en']))} {cite(tables, [v])}"
+        road.append(f"{when}{':' if v.modality == 'stated' else ','} {_said(v, str(v.record['title_en']))} {cite(tables, [v])}"
                     f"{hedge(tables, f['vote'].conflicts)}")
     if "handovers" in f:
         h = f["handovers"]
