@@ -57,7 +57,7 @@ def test_summary_has_the_arabic_sentences_each_cited(summary, tables):
 
 def test_each_sentence_cites_and_hedges_what_the_arabic_one_does(summary, tables):
     """Content parity: the same sources, paragraphs and conflicts, sentence by sentence."""
-    for ar, en in zip(story_ar.summary(tables), summary):
+    for ar, en in zip(story_ar.summary(tables), summary, strict=True):
         assert re.findall(r"\(#src-[\w-]+\)", en) == re.findall(r"\(#src-[\w-]+\)", ar), en
         assert re.findall(r"\(#conflict-[\w-]+\)", en) == re.findall(r"\(#conflict-[\w-]+\)", ar), en
         ar_pars = re.findall(r"ف(\d+)", plain(ar))
@@ -181,7 +181,7 @@ def test_watch_asks_the_arabic_questions_and_asserts_none(tables):
         head = plain(re.search(r"\*\*(.+?)\*\*", line).group(1))
         assert head.endswith("?"), head
     conf = tables["conflicts"]
-    for cid, question in zip(conf["conflict_id"], conf["question_en"]):
+    for cid, question in zip(conf["conflict_id"], conf["question_en"], strict=True):
         hit = [x for x in items if f"(#conflict-{cid})" in x]
         assert len(hit) == 1 and question in plain(hit[0]), cid
         assert "The sources that disagree: " in hit[0]
