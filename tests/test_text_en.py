@@ -24,7 +24,7 @@ def test_phrase_spells_one_to_nine_and_says_no_for_zero(n, expected):
 def test_phrase_other_nouns_and_irregular_plurals():
     assert en.phrase(1, "issue") == "one question" and en.phrase(12, "issue") == "12 questions"
     assert en.phrase(3, "series") == "three series of attacks"
-    assert en.phrase(1, "injured") == "one injury" and en.phrase(0, "killed") == "no deaths"
+    assert en.phrase(1, "injured") == "one injured" and en.phrase(0, "killed") == "no one killed"
     with pytest.raises(KeyError):
         en.phrase(1, "no such noun")
 
