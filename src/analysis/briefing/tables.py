@@ -151,10 +151,9 @@ def _conflict_links(ids, lang: _Lang) -> str:
     return word + lang.join([f"[{md_escape(c)}](#{conflict_anchor(c)})" for c in ids])
 
 
-def _named(tables, value, lang: _Lang | None = None) -> str:
-    """A data note that names articles by id («s002 (الفقرة 15)»), with the outlet's name
-    instead, for the reader (the ids are in the colophon)."""
-    lang = lang or _lang("ar")
+def _named(tables, value, lang: _Lang) -> str:
+    """A data note that names articles by id («s002 (الفقرة 15)», "s002 p15"), with the outlet's
+    name in the language instead, for the reader (the ids are in the colophon)."""
     outlet = lang.story.outlet
 
     if _isna(value):
