@@ -1,6 +1,6 @@
 --[[
-crossref.lua: the part of Quarto's cross-referencing that briefing.qmd uses, for the
-built-in engine (plain pandoc), in every output format.
+crossref.lua: the part of Quarto's cross-referencing that the briefing (briefing.<lang>.qmd)
+uses, for the built-in engine (plain pandoc), in every output format and either edition.
 
 * Figures `![cap](path){#fig-x fig-alt="..."}` and tables with a caption `: cap {#tbl-x}`,
   or in Quarto's div form (`::: {#tbl-x}`, the table then its caption as the last paragraph),
@@ -12,9 +12,10 @@ built-in engine (plain pandoc), in every output format.
   inside its box instead of widening the page.
 
 Titles and prefixes come from the `crossref` metadata (Quarto's keys: fig-title, tbl-title,
-fig-prefix, tbl-prefix, title-delim), so _quarto.yml stays the single place for them.
-Numbers are wrapped in Unicode isolates (LRI ... PDI) so right-to-left text cannot reorder
-them.
+fig-prefix, tbl-prefix, title-delim), set in each document's front matter, so one place per
+edition holds them; the separator between several references follows the document's `lang`
+("، " in Arabic, ", " otherwise).  Numbers are wrapped in Unicode isolates (LRI ... PDI) so
+right-to-left text cannot reorder them.
 ]]
 
 local LRI, PDI = "\u{2066}", "\u{2069}"
@@ -32,8 +33,17 @@ local function caption_prefix(title, n, delim)
   return { pandoc.Str(title .. NBSP .. LRI .. tostring(n) .. PDI .. delim), pandoc.Space() }
 end
 
+-- the separator between several references in one citation (`[@fig-a; @fig-b]`)
+local SEPARATOR = { ar = "، " }
+
+local function separator(meta)
+  local lang = meta.lang and pandoc.utils.stringify(meta.lang) or ""
+  return SEPARATOR[lang:match("^(%a+)") or ""] or ", "
+end
+
 function Pandoc(doc)
   local meta = doc.meta
+  local sep = separator(meta)
   local kinds = {
     fig = { title = meta_str(meta, "fig-title", "Figure"), prefix = meta_str(meta, "fig-prefix", "Figure") },
     tbl = { title = meta_str(meta, "tbl-title", "Table"), prefix = meta_str(meta, "tbl-prefix", "Table") },
@@ -151,7 +161,7 @@ function Pandoc(doc)
           return nil -- not a cross-reference: leave it to pandoc
         end
         if i > 1 then
-          out:insert(pandoc.Str("، "))
+          out:insert(pandoc.Str(sep))
         end
         local text = kinds[entry.kind].prefix .. NBSP .. LRI .. tostring(entry.n) .. PDI
         out:insert(pandoc.Link({ pandoc.Str(text) }, "#" .. c.id, "", { class = "quarto-xref" }))
