@@ -1,5 +1,5 @@
 # The pipeline, one target per stage:
-#   data/*.csv --validate--> build/validated --figures--> figures/* --report--> report/_output/briefing.{pdf,html}
+#   data/*.csv --validate--> build/validated --figures--> figures/* --report--> report/_output/briefing.{ar,en}.{pdf,html}
 # Every target lists the files it is made from, so a no-op rebuild does nothing.
 PYTHON ?= python3
 # Python and its build tools read file names in the locale's encoding: in the C locale (CI
@@ -31,6 +31,9 @@ FIG_PRINT := $(foreach f,$(FIGS),figures/$(f).png figures/$(f).pdf)
 FIG_FILES := $(FIG_SVG) $(FIG_PRINT)
 REPORT_IN := $(shell find report -type f \( -name '*.qmd' -o -name '_quarto.yml' -o -name '*.css' -o -name '*.py' -o -name '*.lua' -o -name '*.typ' -o -name '_extension.yml' \) -not -path 'report/_output/*' -not -path 'report/_generated/*' -not -path 'report/.quarto/*' 2>/dev/null | LC_ALL=C sort)
 OUT       := report/_output
+# The editions (analysis.config.LANGS: Arabic and English), each a PDF and a single-file HTML page.
+LANGS     := $(shell cd src && $(PYTHON) -m analysis.config langs)
+BRIEFINGS := $(foreach l,$(LANGS),$(OUT)/briefing.$(l).pdf $(OUT)/briefing.$(l).html)
 UV        := uv==0.13.9
 # Builds carry the date of this project's last commit (fallback inside: the latest source's date);
 # never the date of a repository this tree merely sits inside.
@@ -42,9 +45,9 @@ endif
 .PHONY: all help setup validate figures report test test-fast test-figures test-mpl310 lint clean distclean bench
 # The stages write their outputs atomically and keep the previous ones when they fail or are
 # stopped; make must not delete them either (it would on an error or a signal otherwise).
-.PRECIOUS: $(FIG_FILES) $(OUT)/briefing.pdf $(OUT)/briefing.html
+.PRECIOUS: $(FIG_FILES) $(BRIEFINGS)
 
-all: report ## the default: the briefing (report/_output/briefing.{pdf,html})
+all: report ## the default: the briefing (report/_output/briefing.{ar,en}.{pdf,html})
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed -E 's/^([a-z0-9-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
@@ -80,10 +83,10 @@ $(FIG_PRINT) &: build/validated $(FIGURE_SRC) $(DIGITS_STAMP)
 	$(PY) -m analysis figures --data data --out figures --formats png,pdf --validated
 figures: $(FIG_FILES) ## draw figures/*.{svg,png,pdf}
 
-# Stage 3: the briefing.
-$(OUT)/briefing.pdf $(OUT)/briefing.html &: $(FIG_SVG) $(REPORT_IN) $(BRIEFING_SRC) $(FIGURE_SRC) $(DIGITS_STAMP)
+# Stage 3: the briefing, both editions.
+$(BRIEFINGS) &: $(FIG_SVG) $(REPORT_IN) $(BRIEFING_SRC) $(FIGURE_SRC) $(DIGITS_STAMP)
 	$(PY) -m analysis report --data data --figures figures --out $(OUT) --validated
-report: $(OUT)/briefing.pdf $(OUT)/briefing.html ## render the briefing to PDF and HTML
+report: $(BRIEFINGS) ## render the briefing, Arabic and English, to PDF and HTML
 
 test: $(SETUP) ## the whole test suite
 	$(PY) -m pytest

@@ -28,7 +28,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.markers import MarkerStyle  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from analysis import arabic, figures, sourceline  # noqa: E402
+from analysis import arabic, figures, registry, sourceline  # noqa: E402
 
 LANGS = ["ar", "en"]
 PLOTS = {
@@ -84,8 +84,15 @@ def made(name, lang, tables):
         return figures.FIGURES[name](tables, lang=lang)
 
 
-# each case on one xdist worker (make test-fast: --dist loadgroup), so its drawing is shared
-CASES = [pytest.param(n, marks=pytest.mark.xdist_group(n)) for n in [f"plot:{p}" for p in PLOTS] + list(figures.FIGURES)]
+def _case(name, lang):
+    # each case on one xdist worker (make test-fast: --dist loadgroup), so its drawing is shared
+    return pytest.param(name, lang, marks=pytest.mark.xdist_group(f"{name}:{lang}"), id=f"{name}-{lang}")
+
+
+#: (name, lang): each plot_* in both languages, each briefing figure in its own (troops in
+#: Arabic, troops-en in English).
+CASES = [_case(f"plot:{p}", lang) for p in PLOTS for lang in LANGS] + \
+    [_case(n, registry.lang_of(n)) for n in figures.FIGURES]
 _DRAWN: dict = {}
 
 
@@ -102,8 +109,7 @@ def describe(t):
     return f"{t.get_text()[:40]!r} ({t.get_fontsize():.1f} pt)"
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize(("name", "lang"), CASES)
 def test_every_text_at_least_8pt(name, lang, tables):
     fig, texts, _ = drawn(name, lang, tables)
     assert texts
@@ -160,8 +166,7 @@ def test_the_overlap_helpers_catch_a_leader_through_a_label():
     assert len(overlaps(texts, renderer)) == 3
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize(("name", "lang"), CASES)
 def test_no_text_overlaps_text(name, lang, tables):
     fig, texts, renderer = drawn(name, lang, tables)
     found = overlaps(texts, renderer)
@@ -191,8 +196,7 @@ def crossings(fig, texts, renderer):
     return out
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", CASES)
+@pytest.mark.parametrize(("name", "lang"), CASES)
 def test_no_text_cut_by_the_figure_edge_or_a_reference_line(name, lang, tables):
     fig, texts, renderer = drawn(name, lang, tables)
     cut = cut_by_edge(fig, texts, renderer)
@@ -220,7 +224,7 @@ def test_every_chart_names_its_sources_and_the_switch_turns_it_off(name, lang, t
 
 @pytest.mark.parametrize("name", list(figures.FIGURES))
 def test_each_briefing_figure_has_one_source_line_at_the_bottom(name, tables):
-    fig = figures.FIGURES[name](tables, lang="ar")
+    fig = made(name, registry.lang_of(name), tables)
     texts, renderer = draw(fig)
     lines = source_lines(fig)
     assert len(lines) == 1
@@ -232,7 +236,7 @@ def test_each_briefing_figure_has_one_source_line_at_the_bottom(name, tables):
 @pytest.mark.parametrize("name", list(figures.FIGURES))
 def test_briefing_figures_have_no_in_chart_title(name, tables):
     """The briefing's caption is the figure's title: no bold title repeats it in the chart."""
-    fig = figures.FIGURES[name](tables, lang="ar")
+    fig = made(name, registry.lang_of(name), tables)
     texts, _ = draw(fig)
     bold = [describe(t) for t in texts if t.get_fontsize() >= figures.TITLE_PT]
     assert not bold
@@ -282,11 +286,13 @@ def test_legends_outside_the_data_area_and_only_for_drawn_symbols(name, lang, ta
     check_legends(ax, name, lang)
 
 
-NEW_NARROW = [n for n in ("troops-narrow", "attacks-narrow", "bases-narrow", "sources-narrow") if n in figures.FIGURES]
+#: The phone variants of the charts (map and timeline have their own tests), both editions.
+NEW_NARROW = [registry.stem(n, lang) for lang in LANGS
+              for n in ("troops-narrow", "attacks-narrow", "bases-narrow", "sources-narrow")]
+NEW_NARROW_CASES = [pytest.param(n, registry.lang_of(n), id=n) for n in NEW_NARROW]
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", NEW_NARROW)
+@pytest.mark.parametrize(("name", "lang"), NEW_NARROW_CASES)
 def test_phone_variants_legends_outside_the_data_area_and_only_for_drawn_symbols(name, lang, tables):
     fig = made(name, lang, tables)
     for ax in fig.axes:
@@ -357,7 +363,7 @@ def test_a_users_2x2_grid_keeps_each_chart_to_its_panel(lang, tables):
 def test_phone_variants_keep_8pt_at_9_css_px_on_a_390px_screen(name, tables):
     """A phone variant shown 358 CSS px wide (390 px less the page's margins) draws its 8 pt
     text at least 9 CSS px high: it is at most 358 * 8 / 72 / 9 inches wide."""
-    fig = figures.FIGURES[name](tables, lang="ar")
+    fig = figures.FIGURES[name](tables)
     px = figures.MIN_PT / 72 * 358 / fig.get_figwidth()
     assert px >= 9, f"{name}: {px:.1f} px"
 
@@ -366,17 +372,16 @@ def _words(fig) -> str:
     return " ".join(" ".join(t.get_text().split()) for t in source_lines(fig))
 
 
-@pytest.mark.parametrize("name", NEW_NARROW)
+@pytest.mark.parametrize("name", [n for n in NEW_NARROW if registry.lang_of(n) == "en"])
 def test_phone_variants_name_the_same_sources_and_notes_as_their_figure(name, tables):
     """Same data, same hedges: a phone variant's source line (articles and notes) is its
     figure's, only wrapped to its width (English: no shaping, so the words compare)."""
-    wide = figures.FIGURES[name.removesuffix("-narrow")](tables, lang="en")
-    narrow = figures.FIGURES[name](tables, lang="en")
+    wide = made(registry.entry(name).narrow_of, "en", tables)
+    narrow = made(name, "en", tables)
     assert _words(narrow) == _words(wide)
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", [n for n in NEW_NARROW if n != "sources-narrow"])
+@pytest.mark.parametrize(("name", "lang"), [c for c in NEW_NARROW_CASES if not c.values[0].startswith("sources")])
 def test_phone_variants_letter_every_milestone_with_a_key_line(name, lang, tables):
     """Each milestone line or band of a phone variant carries a letter above the chart, and the
     key under it has one entry per letter, with the milestone's date."""
@@ -399,7 +404,7 @@ def test_sources_phone_variant_lists_every_disputed_point_whole(tables):
     wide = figures.sources_geometry(tables, "en")
     topics = [text for kind, text, _ in wide["rows"] if kind == "conflict"]
     assert topics
-    fig = made("sources-narrow", "en", tables)
+    fig = made("sources-en-narrow", "en", tables)
     texts, _ = draw(fig)
     drawn = " ".join(" ".join(t.get_text().split()) for t in texts)
     for topic in topics:
@@ -412,5 +417,5 @@ def test_sources_phone_variant_lists_every_disputed_point_whole(tables):
 def test_the_sources_figure_fits_a_pdf_page(lang, tables):
     """The wide sources matrix is no taller than an A4 page's body (about 9.5 in, less its
     caption): it was 12.9 in in Arabic, split across pages."""
-    fig = figures.FIGURES["sources"](tables, lang=lang)
+    fig = made(registry.stem("sources", lang), lang, tables)
     assert fig.get_figheight() <= 9.4, f"sources [{lang}]: {fig.get_figheight():.2f} in"

@@ -76,7 +76,7 @@ def test_planted_markup_in_a_label_and_a_cell_shows_as_text_in_both_outputs(data
     out = tmp_path / "out"
     done = process("report", "--data", str(data), "--out", str(out), "--figures", str(figs), "--engine", "builtin")
     assert done.returncode == 0, done.stderr
-    html = (out / "briefing.html").read_text(encoding="utf-8")
+    html = (out / "briefing.ar.html").read_text(encoding="utf-8")
     assert SECRET not in html, "an include shortcode in data was expanded"
     assert "<img src=x" not in html and "onerror=alert" not in html.replace("onerror=alert(1)&gt;", "")
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
@@ -86,7 +86,7 @@ def test_planted_markup_in_a_label_and_a_cell_shows_as_text_in_both_outputs(data
         assert piece in text, piece
     assert "<em>no-em</em>" not in html and 'href="http://example.org"' not in html
     if shutil.which("pdftotext"):
-        pdf = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out / "briefing.pdf"), "-"], capture_output=True,
+        pdf = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out / "briefing.ar.pdf"), "-"], capture_output=True,
                              text=True, check=True).stdout
         pdf = ISOLATES.sub("", pdf)
         assert SECRET not in pdf

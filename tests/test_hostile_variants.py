@@ -140,7 +140,7 @@ def test_a_conflict_topic_cannot_take_an_anchor_of_the_briefing(data, tmp_path, 
     out = tmp_path / "out"
     done = build_report(data, curated_figures, out)
     assert done.returncode == 0, done.stderr[-800:]
-    html = (out / "briefing.html").read_text(encoding="utf-8")
+    html = (out / "briefing.ar.html").read_text(encoding="utf-8")
     ids = re.findall(r'\sid="([^"]+)"', html)
     assert ids.count(anchor) == 1, f'id="{anchor}" appears {ids.count(anchor)} times'
 
@@ -156,7 +156,7 @@ def test_typst_shorthands_in_data_reach_the_pdf_as_written(data, tmp_path, curat
     out = tmp_path / "out"
     done = build_report(data, curated_figures, out)
     assert done.returncode == 0, done.stderr[-800:]
-    pdf = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out / "briefing.pdf"), "-"], capture_output=True,
+    pdf = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out / "briefing.ar.pdf"), "-"], capture_output=True,
                          text=True, check=True).stdout
     text = " ".join(ISOLATES.sub("", pdf).split())
     m = re.search(r"QZA(.*?)QZB", text)
@@ -201,7 +201,7 @@ def test_a_long_unbroken_word_in_a_note_stays_readable_in_the_pdf(data, tmp_path
     out = tmp_path / "out"
     done = build_report(data, curated_figures, out)
     assert done.returncode == 0, done.stderr[-800:]
-    pdf = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out / "briefing.pdf"), "-"], capture_output=True,
+    pdf = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out / "briefing.ar.pdf"), "-"], capture_output=True,
                          text=True, check=True).stdout
     text = ISOLATES.sub("", pdf).replace("\u200b", "")  # the invisible break opportunities it may wrap at
     assert "QZL" in text and "QZR" in text, "the word's start or end is cut off the page"
@@ -235,7 +235,7 @@ def test_the_briefing_never_pairs_new_tables_with_figures_drawn_from_other_data(
     done = process("report", "--data", str(data), "--out", str(out), "--figures", str(curated_figures),
                    "--engine", "builtin")
     if done.returncode == 0:
-        html = (out / "briefing.html").read_text(encoding="utf-8")
+        html = (out / "briefing.ar.html").read_text(encoding="utf-8")
         assert "ZQNEW" in html  # the tables have the new name
         svgs = [base64.b64decode(m).decode("utf-8", "replace")
                 for m in re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', html)]
@@ -300,7 +300,7 @@ def test_a_report_stage_stopped_hard_leaves_no_staging_copy_behind(tmp_path, sig
     env = dict(MAKE_ENV, TMPDIR=str(tmp))
     cmd = ["make", "-o", ".venv/.installed", "SOURCE_DATE_EPOCH=1790000000", "report"]
     assert subprocess.run(cmd, cwd=where, env=env, capture_output=True).returncode == 0
-    (where / "report" / "briefing.qmd").touch()  # the next make goes to the report stage
+    (where / "report" / "briefing.ar.qmd").touch()  # the next make goes to the report stage
     proc = subprocess.Popen(cmd, cwd=where, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGQUIT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
@@ -339,7 +339,7 @@ def test_make_checks_the_data_again_when_a_source_article_changes(tmp_path):
     article = sorted(mine.glob("*.txt"))[0]
     article.write_text(article.read_text(encoding="utf-8") + "\nفقرة أضيفت لاحقاً\n", encoding="utf-8")
     assert process("validate", "--data", str(where / "data"), env=env).returncode == 1  # the data no longer hold
-    (where / "report" / "briefing.qmd").touch()
+    (where / "report" / "briefing.ar.qmd").touch()
     again = subprocess.run(cmd, cwd=where, env=env, capture_output=True, text=True)
     assert again.returncode != 0, "make rebuilt the briefing without checking the data against the changed article"
 

@@ -130,7 +130,7 @@ def test_a_stopped_make_keeps_every_previous_output(project, stage, sig):
     if stage == "report":
         make(project, "figures/troops.svg")  # the SVGs: the next make goes straight to the report stage
         before = snapshot(project)
-        (project / "report" / "briefing.qmd").touch()
+        (project / "report" / "briefing.ar.qmd").touch()
     proc = interrupt(project, stage, sig)
     assert proc.returncode != 0
     after = snapshot(project)
@@ -142,7 +142,7 @@ def test_a_stopped_make_keeps_every_previous_output(project, stage, sig):
 
 def test_a_bad_build_date_fails_clearly_and_keeps_the_outputs(project):
     before = snapshot(project)
-    (project / "report" / "briefing.qmd").touch()
+    (project / "report" / "briefing.ar.qmd").touch()
     for bad in ("soon", "-5", "99999999999999", "946684800"):  # the last: 2000-01-01, before every source
         done = subprocess.run(["make", "-o", ".venv/.installed", f"SOURCE_DATE_EPOCH={bad}", "report"], cwd=project,
                               capture_output=True, text=True, env=ENV)

@@ -140,8 +140,8 @@ def rendered(tmp_path_factory):
         assert b.returncode == 0, b.stderr
         out = clone / "report" / "_output"
         _CACHE["main"] = {"clone": clone, "proc": proc, "status": status,
-                          "quarto": {"pdf": out / "briefing.pdf", "html": out / "briefing.html"},
-                          "builtin": {"pdf": built / "briefing.pdf", "html": built / "briefing.html"}}
+                          "quarto": {"pdf": out / "briefing.ar.pdf", "html": out / "briefing.ar.html"},
+                          "builtin": {"pdf": built / "briefing.ar.pdf", "html": built / "briefing.ar.html"}}
     return _CACHE["main"]
 
 
@@ -289,8 +289,8 @@ def test_html_is_one_self_contained_file(rendered):
 
 
 def test_same_values_in_both_htmls(rendered):
-    values = json.loads((rendered["clone"] / "report" / "_generated" / "values.json").read_text(encoding="utf-8"))
-    qmd = (rendered["clone"] / "report" / "briefing.qmd").read_text(encoding="utf-8")
+    values = json.loads((rendered["clone"] / "report" / "_generated" / "ar" / "values.json").read_text(encoding="utf-8"))
+    qmd = (rendered["clone"] / "report" / "briefing.ar.qmd").read_text(encoding="utf-8")
     keys = re.findall(r"\{\{<\s*value\s+([\w.]+)\s*>\}\}", qmd)
     assert len(keys) > 40
     q, b = page(rendered["quarto"]["html"]).plain, page(rendered["builtin"]["html"]).plain
@@ -308,7 +308,7 @@ def test_same_tables_every_row(rendered):
     q, b = page(rendered["quarto"]["html"]), page(rendered["builtin"]["html"])
     assert len(b.tables) >= 7
     assert q.tables == b.tables
-    md = "".join(p.read_text(encoding="utf-8") for p in (rendered["clone"] / "report" / "_generated").glob("*.md"))
+    md = "".join(p.read_text(encoding="utf-8") for p in (rendered["clone"] / "report" / "_generated" / "ar").glob("*.md"))
     rows = [line for line in md.splitlines() if line.startswith("|") and not line.startswith("|-")]
     assert sum(len(t) for t in q.tables) == len(rows)
 
@@ -346,7 +346,7 @@ def test_pdf_keeps_every_row_and_word(rendered):
     # citations name the outlet and the paragraph («إيلاف، ف19»), linked to the source's row:
     # both PDFs carry (nearly) every one of them
     cites_md = len(re.findall("ف\u2068\\d+\u2069\\]\\(#src-", "".join(
-        p.read_text(encoding="utf-8") for p in (rendered["clone"] / "report" / "_generated").glob("*.md"))))
+        p.read_text(encoding="utf-8") for p in (rendered["clone"] / "report" / "_generated" / "ar").glob("*.md"))))
     marks = {engine: len(re.findall(r"(?<![\u0621-\u064a])ف\s*\d+|\d+\s*ف(?![\u0621-\u064a])",
                                     BIDI.sub("", pdf_text(rendered[engine]["pdf"]))))
              for engine in ("quarto", "builtin")}
@@ -404,7 +404,7 @@ def _link_count(pdf: Path) -> int:
 
 
 def test_pdf_cross_references_are_links(rendered):
-    qmd = (rendered["clone"] / "report" / "briefing.qmd").read_text(encoding="utf-8")
+    qmd = (rendered["clone"] / "report" / "briefing.ar.qmd").read_text(encoding="utf-8")
     refs = len(re.findall(r"@(?:fig|tbl)-[\w-]+", qmd))
     assert refs >= 10
     for engine in ("quarto", "builtin"):
@@ -427,9 +427,9 @@ def test_engine_auto_prefers_quarto_and_keeps_the_bundled_fonts(tmp_path, monkey
                            "--figures", str(figures)], capture_output=True, text=True, env=dict(os.environ), cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "engine: quarto" in done.stderr
-    fonts = subprocess.run([pdffonts, str(tmp_path / "out" / "briefing.pdf")], capture_output=True, text=True).stdout
+    fonts = subprocess.run([pdffonts, str(tmp_path / "out" / "briefing.ar.pdf")], capture_output=True, text=True).stdout
     assert "NotoNaskhArabic" in fonts and "NotoSans-" in fonts and "Libertinus" not in fonts
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["briefing.html", "briefing.pdf"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["briefing.ar.html", "briefing.ar.pdf"]
 
 
 # ------------------------------------------------------------------------------------------
@@ -467,13 +467,13 @@ def test_shortcodes_in_data_are_text_in_both_engines(tmp_path_factory):
     assert b.returncode == 0, b.stderr[-2000:]
     outputs = {"quarto": clone / "report" / "_output", "builtin": tmp / "builtin"}
     for engine, out in outputs.items():
-        raw = (out / "briefing.html").read_text(encoding="utf-8")
+        raw = (out / "briefing.ar.html").read_text(encoding="utf-8")
         assert SECRET not in raw, engine
-        text = page(out / "briefing.html").plain
+        text = page(out / "briefing.ar.html").plain
         assert f"{{{{< include {secret} >}}}}" in text, engine
         assert "{{< include ../../secret.txt >}}" in text and "{{< value troops.peak >}}" in text, engine
-        assert SECRET not in pdf_text(out / "briefing.pdf"), engine
-        assert "include" in pdf_text(out / "briefing.pdf"), engine
+        assert SECRET not in pdf_text(out / "briefing.ar.pdf"), engine
+        assert "include" in pdf_text(out / "briefing.ar.pdf"), engine
 
 
 # ------------------------------------------------------------------------------------------
@@ -485,7 +485,7 @@ def test_shortcodes_in_data_are_text_in_both_engines(tmp_path_factory):
                                        "{{< value ../x >}}", "{{< var troops.peak >}}"])
 def test_builtin_refuses_paths_outside_the_project_and_var(tmp_path, shortcode):
     (tmp_path / "_generated").mkdir()
-    (tmp_path / "_generated" / "troops.md").write_text("x\n", encoding="utf-8")
+    (tmp_path / "_generated" / "ar" / "troops.md").write_text("x\n", encoding="utf-8")
     with pytest.raises(report.ReportError):
         report.expand_shortcodes(f"a {shortcode} b", tmp_path)
 
@@ -549,8 +549,8 @@ def test_hook_with_a_bare_python_uses_the_clones_venv_or_says_what_to_do(tmp_pat
     shutil.copytree(_figures_for_hook(tmp_path), clone / "figures", dirs_exist_ok=True)
     with_venv = subprocess.run([bare, str(hook)], cwd=clone / "report", env=env, capture_output=True, text=True)
     assert with_venv.returncode == 0, with_venv.stderr[-2000:]
-    assert (clone / "report" / "_generated" / "values.json").is_file()
-    assert {p.name for p in (clone / "report" / "_generated").glob("*.md")} >= {"troops.md", "milestones.md"}
+    assert (clone / "report" / "_generated" / "ar" / "values.json").is_file()
+    assert {p.name for p in (clone / "report" / "_generated" / "ar").glob("*.md")} >= {"troops.md", "milestones.md"}
 
 
 def _figures_for_hook(tmp_path: Path) -> Path:

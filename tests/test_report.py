@@ -64,13 +64,15 @@ def figures(tmp_path_factory) -> tuple[Path, str | None]:
 
 
 def build(tmp_path_factory) -> dict:
-    """The session's build: {"pdf": Path, "html": Path, "out": Path, "figures": Path}."""
+    """The session's build of both editions: {"pdf": Path, "html": Path (the Arabic edition's),
+    "ar"/"en": {"pdf": Path, "html": Path}, "out": Path, "figures": Path, "paths": [...]}."""
     if "main" not in _BUILDS:
         figs, _ = figures(tmp_path_factory)
         out = tmp_path_factory.mktemp("briefing")
         paths = report.render(None, out, engine="builtin", figures_dir=figs)
-        _BUILDS["main"] = {"pdf": out / "briefing.pdf", "html": out / "briefing.html", "out": out,
-                           "figures": figs, "paths": paths}
+        editions = {lang: {"pdf": out / f"briefing.{lang}.pdf", "html": out / f"briefing.{lang}.html"}
+                    for lang in ("ar", "en")}
+        _BUILDS["main"] = {**editions["ar"], **editions, "out": out, "figures": figs, "paths": paths}
     return _BUILDS["main"]
 
 
@@ -107,9 +109,10 @@ def pdf_text(built) -> str:
 # the build
 
 
-def test_render_returns_both_outputs(built):
-    assert built["paths"] == [built["pdf"], built["html"]]
-    assert sorted(p.name for p in built["out"].iterdir()) == ["briefing.html", "briefing.pdf"]
+def test_render_returns_both_outputs_of_both_editions(built):
+    assert built["paths"] == [built["ar"]["pdf"], built["ar"]["html"], built["en"]["pdf"], built["en"]["html"]]
+    assert sorted(p.name for p in built["out"].iterdir()) == ["briefing.ar.html", "briefing.ar.pdf",
+                                                               "briefing.en.html", "briefing.en.pdf"]
 
 
 def test_real_figures_were_used(tmp_path_factory):
@@ -262,27 +265,32 @@ def changed(tmp_path_factory, built):
         figs = tmp_path_factory.mktemp("changed-figures")  # the curated figures are refused beside other data
         _placeholder_figures(figs)
         report.render(data, out, engine="builtin", figures_dir=figs, formats=("html",))
-        vals = report.variables(load(data), data)
+        vals = {lang: report.variables(load(data), data, lang) for lang in ("ar", "en")}
     finally:
         if env is None:
             os.environ.pop("ANALYSIS_CORPUS", None)
         else:
             os.environ["ANALYSIS_CORPUS"] = env
-    return {"html": (out / "briefing.html").read_text(encoding="utf-8"), "count": int(base["count"]), "values": vals}
+    html = {lang: (out / f"briefing.{lang}.html").read_text(encoding="utf-8") for lang in ("ar", "en")}
+    return {"html": html["ar"], "html_en": html["en"], "count": int(base["count"]), "values": vals["ar"],
+            "values_en": vals["en"]}
 
 
-def test_changed_value_reaches_the_html(changed, values):
-    html = changed["html"]
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_changed_value_reaches_both_editions(changed, values, lang):
+    html = changed["html"] if lang == "ar" else changed["html_en"]
+    new = changed["values"] if lang == "ar" else changed["values_en"]
+    about = {"ar": "نحو", "en": "about"}[lang]
     count = changed["count"]
     assert f"{count:,}" in html
     # the derived numbers are recomputed: the fall since December 2017 and its share
     last = int(re.sub(r"\D", "", values["troops"]["last"]))
     cut = count - last
     # the last count is "about 2,500": the derived numbers carry its precision (hundreds, whole %)
-    assert changed["values"]["troops"]["cut_since"] == f"نحو {round(cut, -2):,}"
-    assert changed["values"]["troops"]["cut_since_pct"] == f"نحو {round(cut / count * 100)}%"
+    assert new["troops"]["cut_since"] == f"{about} {round(cut, -2):,}"
+    assert new["troops"]["cut_since_pct"] == f"{about} {round(cut / count * 100)}%"
     assert f"{round(cut, -2):,}" in html and f"{round(cut / count * 100)}%" in html
-    assert changed["values"]["data"]["hash"] != values["data"]["hash"]
+    assert new["data"]["hash"] != values["data"]["hash"]
 
 
 def test_data_strings_are_escaped(changed):
@@ -336,15 +344,15 @@ def test_quarto_requested_but_missing(tmp_path, monkeypatch):
 def test_failed_build_keeps_previous_outputs(tmp_path, built):
     out = tmp_path / "out"
     out.mkdir()
-    (out / "briefing.html").write_text("previous", encoding="utf-8")
-    (out / "briefing.pdf").write_bytes(b"previous")
+    (out / "briefing.ar.html").write_text("previous", encoding="utf-8")
+    (out / "briefing.ar.pdf").write_bytes(b"previous")
     figs = tmp_path / "figs"
     figs.mkdir()
     with pytest.raises(report.ReportError, match="missing"):
         report.render(None, out, engine="builtin", figures_dir=figs)
-    assert (out / "briefing.html").read_text(encoding="utf-8") == "previous"
-    assert (out / "briefing.pdf").read_bytes() == b"previous"
-    assert sorted(p.name for p in out.iterdir()) == ["briefing.html", "briefing.pdf"]
+    assert (out / "briefing.ar.html").read_text(encoding="utf-8") == "previous"
+    assert (out / "briefing.ar.pdf").read_bytes() == b"previous"
+    assert sorted(p.name for p in out.iterdir()) == ["briefing.ar.html", "briefing.ar.pdf"]
 
 
 def test_missing_font_is_a_clear_error(tmp_path, monkeypatch, built):
@@ -355,16 +363,17 @@ def test_missing_font_is_a_clear_error(tmp_path, monkeypatch, built):
         report.render(None, tmp_path / "out", engine="builtin", figures_dir=built["figures"])
 
 
-def test_generate_writes_quarto_inputs(tmp_path, built):
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_generate_writes_quarto_inputs(tmp_path, built, lang):
     project = tmp_path / "report"
     project.mkdir()
     written = report.generate(None, project, built["figures"])
-    assert (project / "_generated" / "values.json") in written
+    assert (project / "_generated" / lang / "values.json") in written
     assert not (project / "_variables.yml").exists()  # Quarto would parse its values with shortcodes live
 
-    vals = json.loads((project / "_generated" / "values.json").read_text(encoding="utf-8"))
+    vals = json.loads((project / "_generated" / lang / "values.json").read_text(encoding="utf-8"))
     assert vals["troops"]["peak"]
-    qmd = (report.REPORT_DIR / "briefing.qmd").read_text(encoding="utf-8")
+    qmd = (report.REPORT_DIR / f"briefing.{lang}.qmd").read_text(encoding="utf-8")
     assert re.findall(r"\{\{<\s*value\s", qmd) and not re.findall(r"\{\{<\s*var\s", qmd)
     for key in re.findall(r"\{\{<\s*value\s+([^\s>]+)\s*>\}\}", qmd):
         node = vals
@@ -372,14 +381,15 @@ def test_generate_writes_quarto_inputs(tmp_path, built):
             node = node[part]
         assert isinstance(node, str), key
     for name in re.findall(r"\{\{<\s*generated\s+([^\s>]+)\s*>\}\}", qmd):
-        assert (project / "_generated" / f"{name}.md").is_file(), name
+        assert (project / "_generated" / lang / f"{name}.md").is_file(), name
     for fig in re.findall(r"\]\((_generated/figures/[^)]+)\)", qmd):
         assert (project / fig).is_file(), fig
 
 
-def test_no_hand_typed_numbers_in_prose():
+@pytest.mark.parametrize("lang", ["ar", "en"])
+def test_no_hand_typed_numbers_in_prose(lang):
     """Numbers reach the prose only through shortcodes (comments and attributes aside)."""
-    qmd = (report.REPORT_DIR / "briefing.qmd").read_text(encoding="utf-8")
+    qmd = (report.REPORT_DIR / f"briefing.{lang}.qmd").read_text(encoding="utf-8")
     body = qmd.split("---", 2)[2]
     body = re.sub(r"<!--.*?-->", "", body, flags=re.S)
     body = re.sub(r"\{\{<.*?>\}\}", "", body)
@@ -436,7 +446,7 @@ def _pdf_alt_texts(pdf: Path) -> list[str]:
 
 
 def test_figure_alt_texts_come_from_the_data_and_reach_the_pdf(built, values):
-    qmd = (ROOT / "report" / "briefing.qmd").read_text(encoding="utf-8")
+    qmd = (ROOT / "report" / "briefing.ar.qmd").read_text(encoding="utf-8")
     assert "fig-alt=" not in qmd  # alt texts come from values (alt.lua), never typed or shortcoded
     for name in report.FIGURES:
         assert f'#fig-{name} alt-value="alt.{name}"' in qmd, name
@@ -458,7 +468,7 @@ def test_arabic_indic_digits_throughout_the_pdf(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("ANALYSIS_DIGITS", "arabic-indic")
     report.render(None, out, engine="builtin", figures_dir=figs, formats=("pdf",))
     tool = _poppler("pdftotext")
-    text = subprocess.run([tool, "-enc", "UTF-8", "-f", "1", "-l", "3", str(out / "briefing.pdf"), "-"],
+    text = subprocess.run([tool, "-enc", "UTF-8", "-f", "1", "-l", "3", str(out / "briefing.ar.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     text = BIDI_CONTROLS.sub("", text)
     assert "٢٬٥٠٠" in text and "١٧٠٬٠٠٠" in text

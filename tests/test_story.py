@@ -179,15 +179,15 @@ def test_arabic_indic_digits_for_the_whole_briefing(tmp_path, monkeypatch):
     project = tmp_path / "report"
     project.mkdir()
     report.generate(DATA, project, figs)
-    summary = (project / "_generated" / "summary.md").read_text(encoding="utf-8")
-    troops = (project / "_generated" / "troops.md").read_text(encoding="utf-8")
+    summary = (project / "_generated" / "ar" / "summary.md").read_text(encoding="utf-8")
+    troops = (project / "_generated" / "ar" / "troops.md").read_text(encoding="utf-8")
     bare = re.sub(r"\(#[^)]*\)|\{#[^}]*\}", "", summary + troops)  # anchors keep their Latin ids
     bare = re.sub(r"[A-Za-z][A-Za-z0-9\-]*", "", bare)  # Latin names (K-1, F-16) too
     assert not re.search(r"[0-9]", bare), re.search(r".{20}[0-9].{20}", bare)
     assert "٢٬٥٠٠" in summary and "(#src-s002)" in summary
     import json
 
-    values = json.loads((project / "_generated" / "values.json").read_text(encoding="utf-8"))
+    values = json.loads((project / "_generated" / "ar" / "values.json").read_text(encoding="utf-8"))
     assert "٢٠٢١" in values["sources"]["first"] and "المشرقية" in values["colophon"]["digits"]
     monkeypatch.setenv("ANALYSIS_DIGITS", "roman")
     with pytest.raises(ValueError, match="ANALYSIS_DIGITS"):

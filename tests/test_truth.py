@@ -1,7 +1,7 @@
 """analysis.truth: rows no stronger or more precise than their source, findings hedged.
 
 Each check is shown to pass on the package data and to fail on a deliberately wrong row
-planted in a copy of data/ (and, for the findings, of report/briefing.qmd beside it).
+planted in a copy of data/ (and, for the findings, of report/briefing.ar.qmd beside it).
 """
 from __future__ import annotations
 
@@ -24,10 +24,10 @@ needs_corpus = pytest.mark.skipif(CORPUS is None, reason="source corpus ../share
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    """A copy of data/ and report/briefing.qmd; the corpus stays where it is."""
+    """A copy of data/ and report/briefing.ar.qmd; the corpus stays where it is."""
     shutil.copytree(DATA, tmp_path / "data")
     (tmp_path / "report").mkdir()
-    shutil.copy2(ROOT / "report" / "briefing.qmd", tmp_path / "report" / "briefing.qmd")
+    shutil.copy2(ROOT / "report" / "briefing.ar.qmd", tmp_path / "report" / "briefing.ar.qmd")
     if CORPUS is not None:
         monkeypatch.setenv("ANALYSIS_CORPUS", str(CORPUS))
     return tmp_path
@@ -115,7 +115,7 @@ def test_expected_base_event_is_never_counted(project):
 
 
 def test_finding_on_a_disputed_row_without_hedge_fails(project):
-    qmd = project / "report" / "briefing.qmd"
+    qmd = project / "report" / "briefing.ar.qmd"
     assert found(project) == []
     # the attacks finding has no dispute today, so dropping its hedge is harmless ...
     text = qmd.read_text(encoding="utf-8")

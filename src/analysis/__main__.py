@@ -46,7 +46,8 @@ def _figures(args) -> int:
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise ConfigError(f"--formats {args.formats!r}: give one or more of {', '.join(FORMATS)}, comma-separated")
-    for path in write_all(args.data, args.out, formats=formats, tables=_tables(args)):
+    lang = None if args.lang == "all" else args.lang
+    for path in write_all(args.data, args.out, formats=formats, tables=_tables(args), lang=lang):
         print(path)
     return 0
 
@@ -57,7 +58,14 @@ def _report(args) -> int:
 
     check_writable(args.out)  # before the data are read: say a bad output folder first
     config.check()  # and a bad setting
-    for path in render(args.data, args.out, engine=args.engine, figures_dir=args.figures, tables=_tables(args)):
+    from .briefing.values import LANGS
+
+    langs = tuple(x.strip() for x in args.lang.split(",") if x.strip())
+    if not langs or any(x not in LANGS for x in langs):
+        print(f"--lang: give some of {', '.join(LANGS)}, comma-separated, not {args.lang!r}", file=sys.stderr)
+        return 2
+    for path in render(args.data, args.out, engine=args.engine, figures_dir=args.figures, tables=_tables(args),
+                       langs=langs):
         print(path)
     return 0
 
@@ -70,16 +78,19 @@ def main(argv: list[str] | None = None) -> int:
     v.add_argument("--require-corpus", action="store_true",
                    help="fail when the source articles are not found (default: check them when present)")
     v.set_defaults(run=_validate)
-    f = sub.add_parser("figures", help="draw every figure as SVG, PNG and PDF")
+    f = sub.add_parser("figures", help="draw every figure, Arabic and English, as SVG, PNG and PDF")
     f.add_argument("--data", default=str(config.DATA_DIR), help="data folder (default: %(default)s)")
     f.add_argument("--out", default=str(config.FIGURES_DIR), help="folder for the figures (default: %(default)s)")
     f.add_argument("--formats", default="svg,png,pdf", help="comma-separated, of svg, png, pdf (default: %(default)s)")
+    f.add_argument("--lang", choices=("all", "ar", "en"), default="all",
+                   help="the edition whose figures to draw: ar (NAME), en (NAME-en) or all (default: %(default)s)")
     f.add_argument("--validated", action="store_true", help="skip the data check: it was just run (make does this)")
     f.set_defaults(run=_figures)
     r = sub.add_parser("report", help="render the briefing to PDF and HTML")
     r.add_argument("--data", default=str(config.DATA_DIR), help="data folder (default: %(default)s)")
     r.add_argument("--out", default=str(config.OUTPUT_DIR), help="folder for the briefing (default: %(default)s)")
     r.add_argument("--engine", choices=["auto", "quarto", "builtin"], default="auto")
+    r.add_argument("--lang", default="ar,en", help="the editions, comma-separated (default: %(default)s)")
     r.add_argument("--figures", default=str(config.FIGURES_DIR), help="folder of the drawn figures (default: %(default)s)")
     r.add_argument("--validated", action="store_true", help="skip the data check: it was just run (make does this)")
     r.set_defaults(run=_report)

@@ -18,6 +18,9 @@ FIGURES_DIR = Path(os.environ.get("ANALYSIS_FIGURES", ROOT / "figures"))
 REPORT_DIR = Path(os.environ.get("ANALYSIS_REPORT_DIR", ROOT / "report"))
 #: Where the rendered briefing goes.
 OUTPUT_DIR = REPORT_DIR / "_output"
+#: The briefing's editions (report/briefing.<lang>.qmd -> briefing.<lang>.pdf|html), in build order;
+#: `python3 -m analysis.config langs` prints them for make.
+LANGS: tuple[str, ...] = ("ar", "en")
 
 #: Other variables, read where they are used: ANALYSIS_CORPUS (the articles' folder),
 #: ANALYSIS_REQUIRE_CORPUS (1: a missing corpus is an error), ANALYSIS_ARABIC_MODE
@@ -82,3 +85,10 @@ def check() -> None:
     jobs(1)
     source_date_epoch()
     _env_mode()
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["langs"]:
+        print(" ".join(LANGS))

@@ -1864,10 +1864,24 @@ def _fig_map_narrow(tables, lang: str = "ar") -> Figure:
     return map_figure(tables, lang=lang, narrow=True)
 
 
+def _in_its_language(name: str, draw: Callable[..., Figure], own: str) -> Callable[..., Figure]:
+    """`draw` with language `own` as its default: FIGURES["troops-en"](tables) is the English
+    figure.  Another language is refused: the file NAME would hold the other edition's figure."""
+    def drawer(tables, lang: str = own) -> Figure:
+        if lang != own:
+            raise ValueError(f"figure {name!r} is drawn in {own!r}, not {lang!r}")
+        return draw(tables, lang=lang)
+
+    drawer.__name__ = drawer.__qualname__ = getattr(draw, "__name__", "drawer")
+    drawer.__doc__ = f"Figure {name!r} ({own}), drawn by {draw.__module__}.{draw.__name__}."
+    return drawer
+
+
 class _Drawers(Mapping):
-    """Figure name -> function(tables, lang="ar") -> Figure, as written by `write_all`: the names,
-    their order and where each function lives come from `analysis.registry`, the one list of
-    figures; a function is imported when it is first asked for."""
+    """Figure name -> function(tables, lang=its language) -> Figure, as written by `write_all`: the
+    names, their order, their languages and where each function lives come from
+    `analysis.registry`, the one list of figures; a function is imported when it is first asked
+    for."""
 
     def __iter__(self):
         return iter(registry.NAMES)
@@ -1878,7 +1892,7 @@ class _Drawers(Mapping):
     def __getitem__(self, name: str) -> Callable[..., Figure]:
         if name not in registry.NAMES:
             raise KeyError(name)
-        return registry.drawer(name)
+        return _in_its_language(name, registry.drawer(name), registry.lang_of(name))
 
 
 FIGURES: Mapping[str, Callable[..., Figure]] = _Drawers()
@@ -1896,8 +1910,10 @@ def _save(fig: Figure, path: Path, fmt: str, data: str | None = None) -> None:
 
 
 
-def _draw_and_save(tables, name: str, out: Path, lang: str, formats=FORMATS, data=None) -> list[Path]:
+def _draw_and_save(tables, name: str, out: Path, formats=FORMATS, data=None) -> list[Path]:
+    """Draw figure `name` in its own language and write it in each of `formats`."""
     written = []
+    lang = registry.lang_of(name)
     with arabic.style(lang):
         fig = FIGURES[name](tables, lang=lang)
         try:
@@ -1914,8 +1930,7 @@ _FORKED: dict = {}  # what forked workers inherit: the loaded tables and the opt
 
 
 def _forked_job(name: str) -> list[Path]:
-    return _draw_and_save(_FORKED["tables"], name, _FORKED["out"], _FORKED["lang"], _FORKED["formats"],
-                          _FORKED["data"])
+    return _draw_and_save(_FORKED["tables"], name, _FORKED["out"], _FORKED["formats"], _FORKED["data"])
 
 
 def _jobs() -> int:
@@ -1931,11 +1946,13 @@ def _jobs() -> int:
     return jobs(default=min(4, os.cpu_count() or 1))
 
 
-def write_all(data_dir=None, out_dir="figures", *, tables=None, lang: str = "ar", names=None, formats=FORMATS) -> list[Path]:
-    """Draw every figure of FIGURES (or `names`) and write it in `formats` (default: SVG, PNG at
-    200 dpi, and PDF) into `out_dir`; return the paths written.  Data are loaded and validated once
-    (or `tables`, already loaded, are used); figures are
-    drawn in parallel processes where the machine has cores to spare.  The same data give
+def write_all(data_dir=None, out_dir="figures", *, tables=None, lang: str | None = None, names=None,
+              formats=FORMATS) -> list[Path]:
+    """Draw every figure of FIGURES (or `names`; or, given `lang`, the figures of that edition
+    only) and write it in `formats` (default: SVG, PNG at 200 dpi, and PDF) into `out_dir`; return
+    the paths written.  Each figure is drawn in its own language (troops in Arabic, troops-en in
+    English).  Data are loaded and validated once (or `tables`, already loaded, are used); figures
+    are drawn in parallel processes where the machine has cores to spare.  The same data give
     byte-identical files, whatever the number of processes."""
     import multiprocessing
 
@@ -1944,7 +1961,15 @@ def write_all(data_dir=None, out_dir="figures", *, tables=None, lang: str = "ar"
     out = atomic.check_writable(out_dir)
     atomic.sweep(out)  # temporary files of a build that was killed
     tables = tables if tables is not None else load(data_dir)
-    names = list(names or FIGURES)
+    if lang is not None and lang not in registry.LANGS:
+        raise ValueError(f"lang must be one of {', '.join(registry.LANGS)} or None, not {lang!r}")
+    names = list(names or (n for n in FIGURES if lang is None or registry.lang_of(n) == lang))
+    unknown = [n for n in names if n not in registry.NAMES]
+    if unknown:
+        raise KeyError(f"no such figure: {', '.join(unknown)}")
+    other = [n for n in names if lang is not None and registry.lang_of(n) != lang]
+    if other:
+        raise ValueError(f"not {lang!r} figures: {', '.join(other)} (each figure is drawn in its own language)")
     formats = tuple(formats)
     if not formats or any(f not in FORMATS for f in formats):
         raise ValueError(f"formats must be some of {FORMATS}, not {formats!r}")
@@ -1952,8 +1977,8 @@ def write_all(data_dir=None, out_dir="figures", *, tables=None, lang: str = "ar"
     data = package.digest() if package is not None else None
     jobs = min(_jobs(), len(names))
     if jobs <= 1:
-        return [path for name in names for path in _draw_and_save(tables, name, out, lang, formats, data)]
-    _FORKED.update(tables=tables, out=out, lang=lang, formats=formats, data=data)
+        return [path for name in names for path in _draw_and_save(tables, name, out, formats, data)]
+    _FORKED.update(tables=tables, out=out, formats=formats, data=data)
     pool = multiprocessing.get_context("fork").Pool(jobs)
     try:
         done = pool.map(_forked_job, names, chunksize=1)

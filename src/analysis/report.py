@@ -36,7 +36,7 @@ from . import atomic, config, registry
 from .briefing.ar import fdate, fperiod, join_ar, num, pct, phrase  # noqa: F401  (the names earlier code used)
 from .briefing.markdown import NBSP, ltr, md_escape  # noqa: F401
 from .briefing.tables import generated_markdown
-from .briefing.values import HANDOVER_BY, SINCE, variables  # noqa: F401
+from .briefing.values import HANDOVER_BY, LANGS, SINCE, variables  # noqa: F401
 from .errors import AnalysisError, OutputError, ReportError
 
 __all__ = ["ReportError", "REPORT_DIR", "TEMPLATE_DIR", "FIGURES", "render", "generate", "variables",
@@ -49,7 +49,12 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 FIGURES: tuple[str, ...] = registry.BRIEFING  # the numbered figures; phone variants: registry.NARROW
 #: Project files copied into the staging directory (the rest of report/ is output or generated).
 PROJECT_GLOBS: tuple[str, ...] = ("*.qmd", "_quarto.yml", "*.css", "_prepare.py", ".gitignore", "_extensions", "_typst")
-DOCUMENT = "briefing"
+DOCUMENT = "briefing"  #: each edition is DOCUMENT.<lang>.qmd -> DOCUMENT.<lang>.pdf|html
+
+
+def document(lang: str) -> str:
+    """The file stem of an edition: briefing.ar, briefing.en."""
+    return f"{DOCUMENT}.{lang}"
 #: Set while `render` runs Quarto, so the project's pre-render hook does not regenerate.
 STAGED_ENV = "ANALYSIS_REPORT_STAGED"
 
@@ -184,15 +189,19 @@ def _map_strings(node, fn):
     return fn(node) if isinstance(node, str) else node
 
 
-def generate(data_dir=None, project_dir=None, figures_dir=None, *, tables=None) -> list[Path]:
-    """Write ``_generated/values.json``, ``_generated/*.md``, ``_generated/fonts.css`` and
-    ``_generated/figures/*.svg`` into the Quarto project (default: report/).
+def generate(data_dir=None, project_dir=None, figures_dir=None, *, tables=None, langs=LANGS) -> list[Path]:
+    """Write, into the Quarto project (default: report/), each edition's ``_generated/<lang>/
+    values.json`` and ``_generated/<lang>/*.md``, and the shared ``_generated/fonts.css`` and
+    ``_generated/figures/*.svg`` (both languages' figures).
 
-    The briefing reads them through its own shortcodes (``report/_extensions/briefing``), at
-    filter time, in both engines: ``{{< value key >}}`` and ``{{< generated name >}}``.
-    Quarto's ``_variables.yml`` is not written (and a stale one is removed): Quarto parses its
-    values as markdown with shortcodes live, so a data string could run one (issue 13).
+    The values are computed once (`briefing.values.facts`) and phrased per language.  The
+    briefing reads them through its own shortcodes (``report/_extensions/briefing``), at
+    filter time, in both engines: ``{{< value key >}}`` and ``{{< generated name >}}``, from the
+    folder named by the document (briefing.<lang>.qmd).  Quarto's ``_variables.yml`` is not
+    written (and a stale one is removed): Quarto parses its values as markdown with shortcodes
+    live, so a data string could run one (issue 13).
     """
+    from .briefing.values import facts
     from .data import load
 
     project = Path(project_dir) if project_dir is not None else REPORT_DIR
@@ -203,17 +212,20 @@ def generate(data_dir=None, project_dir=None, figures_dir=None, *, tables=None) 
     written = []
     from .text_ar import apply_digits, digits_mode
 
-    mode = digits_mode()  # ANALYSIS_DIGITS: latin (default) or arabic-indic, for prose and tables alike
-    values = _map_strings(variables(tables, data_dir), lambda x: apply_digits(x, mode))
+    neutral = facts(tables, data_dir)
     gen = project / "_generated"
-    p = gen / "values.json"
-    _write(p, json.dumps(values, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
-    written.append(p)
-    (project / "_variables.yml").unlink(missing_ok=True)  # written by earlier versions
-    for name, text in generated_markdown(tables).items():
-        p = gen / f"{name}.md"
-        _write(p, apply_digits(text, mode))
+    for lang in langs:
+        # ANALYSIS_DIGITS (latin, the default, or arabic-indic) is the Arabic edition's digit style
+        mode = digits_mode() if lang == "ar" else "latin"
+        values = _map_strings(variables(tables, data_dir, lang, facts_=neutral), lambda x, m=mode: apply_digits(x, m))
+        p = gen / lang / "values.json"
+        _write(p, json.dumps(values, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
         written.append(p)
+        for name, text in generated_markdown(tables, lang).items():
+            p = gen / lang / f"{name}.md"
+            _write(p, apply_digits(text, mode))
+            written.append(p)
+    (project / "_variables.yml").unlink(missing_ok=True)  # written by earlier versions
     p = gen / "fonts.css"
     _write(p, font_css())
     written.append(p)
@@ -325,7 +337,7 @@ def _metadata(stage: Path) -> dict:
     return meta
 
 
-def _stage(project: Path, stage: Path) -> None:
+def _stage(project: Path, stage: Path, langs=LANGS) -> None:
     """Copy the project's own files (PROJECT_GLOBS; folders whole, as real copies: Quarto does
     not follow a symlinked extension) into `stage`, and link the bundled fonts and the page
     templates where _quarto.yml looks for them (`../src/analysis/fonts`, `../src/analysis/
@@ -338,8 +350,9 @@ def _stage(project: Path, stage: Path) -> None:
                 shutil.copytree(p, stage / p.name, ignore=shutil.ignore_patterns("__pycache__"))
             elif p.is_file():
                 shutil.copy2(p, stage / p.name)
-    if not (stage / f"{DOCUMENT}.qmd").is_file():
-        raise ReportError(f"{project / (DOCUMENT + '.qmd')} not found; is {project} the report project?")
+    for lang in langs:
+        if not (stage / f"{document(lang)}.qmd").is_file():
+            raise ReportError(f"{project / (document(lang) + '.qmd')} not found; is {project} the report project?")
     if not (stage / EXTENSION).is_file():
         raise ReportError(f"{project / EXTENSION} not found: the briefing's shortcodes live there.")
     for name, target in (("fonts", FONT_DIR), ("templates", TEMPLATE_DIR)):
@@ -349,39 +362,47 @@ def _stage(project: Path, stage: Path) -> None:
             link.symlink_to(Path(target).resolve(), target_is_directory=True)
 
 
-def _builtin(stage: Path, outputs: dict[str, Path], timestamp: int) -> None:
+def _builtin(stage: Path, outputs: dict[tuple[str, str], Path], timestamp: int) -> None:
+    """Every edition and format in `outputs` ((lang, fmt) -> path), with pandoc and typst; the
+    pandoc runs of all editions overlap (2 cores), and each typst compile runs as its markup is
+    ready, while the HTML pages are written."""
     import yaml
 
     pandoc = _pandoc()
-    typst = _typst() if "pdf" in outputs else None
+    typst = _typst() if any(fmt == "pdf" for _, fmt in outputs) else None
     fonts = _check_fonts()
-    source = (stage / f"{DOCUMENT}.qmd").read_text(encoding="utf-8")
-    (stage / f"{DOCUMENT}.md").write_text(expand_shortcodes(source, stage), encoding="utf-8")
     (stage / "_meta.yml").write_text(yaml.safe_dump(_metadata(stage), allow_unicode=True), encoding="utf-8")
     (stage / "_pandoc").mkdir(exist_ok=True)
-    common = [pandoc, f"{DOCUMENT}.md", "--from=markdown", "--standalone", "--metadata-file=_meta.yml",
-              f"--lua-filter={TEMPLATE_DIR / 'shortcodes.lua'}", f"--lua-filter={Path('_extensions', 'briefing', 'alt.lua')}",
-              f"--lua-filter={TEMPLATE_DIR / 'crossref.lua'}",
-              f"--lua-filter={Path('_extensions', 'briefing', 'layout.lua')}",
-              f"--lua-filter={Path('_extensions', 'briefing', 'cards.lua')}", "--data-dir=_pandoc", "--resource-path=."]
-    running = []
+    css = ["_generated/fonts.css"] + [p.name for p in sorted(stage.glob("*.css"))]
+    running, typsts = [], []
     try:
-        if "html" in outputs:
-            css = ["_generated/fonts.css"] + [p.name for p in sorted(stage.glob("*.css"))]
-            running.append(_start(common + ["--to=html5", f"--template={TEMPLATE_DIR / 'briefing.html'}",
-                                            "--embed-resources", "--toc", "--toc-depth=2", "--wrap=none",
-                                            "--strip-comments"]
-                                  + [f"--css={c}" for c in css] + [f"--output={outputs['html']}"], stage))
-        if typst is not None:
-            typ = stage / f"{DOCUMENT}.typ"
-            _finish(_start(common + ["--to=typst", f"--template={TEMPLATE_DIR / 'briefing.typ'}", "--wrap=none",
-                                     f"--output={typ}"], stage))
-            _typst_compile(typst, typ, outputs["pdf"], stage, fonts, timestamp)  # while the HTML is written
+        for lang in dict.fromkeys(lang for lang, _ in outputs):
+            doc = document(lang)
+            source = (stage / f"{doc}.qmd").read_text(encoding="utf-8")
+            (stage / f"{doc}.md").write_text(expand_shortcodes(source, stage), encoding="utf-8")
+            common = [pandoc, f"{doc}.md", "--from=markdown", "--standalone", "--metadata-file=_meta.yml",
+                      f"--lua-filter={TEMPLATE_DIR / 'shortcodes.lua'}", f"--lua-filter={Path('_extensions', 'briefing', 'alt.lua')}",
+                      f"--lua-filter={TEMPLATE_DIR / 'crossref.lua'}",
+                      f"--lua-filter={Path('_extensions', 'briefing', 'layout.lua')}",
+                      f"--lua-filter={Path('_extensions', 'briefing', 'cards.lua')}", "--data-dir=_pandoc", "--resource-path=."]
+            if (lang, "html") in outputs:
+                running.append(_start(common + ["--to=html5", f"--template={TEMPLATE_DIR / 'briefing.html'}",
+                                                "--embed-resources", "--toc", "--toc-depth=2", "--wrap=none",
+                                                "--strip-comments"]
+                                      + [f"--css={c}" for c in css] + [f"--output={outputs[(lang, 'html')]}"], stage))
+            if typst is not None and (lang, "pdf") in outputs:
+                typ = stage / f"{doc}.typ"
+                typsts.append((_start(common + ["--to=typst", f"--template={TEMPLATE_DIR / 'briefing.typ'}", "--wrap=none",
+                                                f"--output={typ}"], stage), typ, outputs[(lang, "pdf")]))
+        for proc, typ, pdf in typsts:
+            _finish(proc)
+            _typst_compile(typst, typ, pdf, stage, fonts, timestamp)  # while the HTML pages are written
         while running:
             _finish(running.pop())
     finally:
-        for proc in running:  # a failure or a signal: stop what still runs
-            proc.kill()
+        for proc in running + [t[0] for t in typsts]:  # a failure or a signal: stop what still runs
+            if proc.poll() is None:
+                proc.kill()
             proc.wait()
 
 
@@ -399,8 +420,8 @@ def _typst_compile(typst, typ: Path, pdf: Path, stage: Path, fonts: Path, timest
         raise ReportError(f"typst failed: {first[0] if first else err}") from None
 
 
-def _quarto(quarto: str, stage: Path, outputs: dict[str, Path], timestamp: int) -> None:
-    """One `quarto render` of the staged project (every format asked for, in one run).
+def _quarto(quarto: str, stage: Path, outputs: dict[tuple[str, str], Path], timestamp: int) -> None:
+    """`quarto render` of the staged project: each edition's document, every format asked for.
 
     The generated files are already in the stage, so the pre-render hook is told to do
     nothing (STAGED_ENV).  This Python's folder goes first on PATH and is Quarto's Python,
@@ -409,24 +430,29 @@ def _quarto(quarto: str, stage: Path, outputs: dict[str, Path], timestamp: int) 
     env = dict(os.environ, **{STAGED_ENV: "1", "SOURCE_DATE_EPOCH": str(timestamp),
                               "PATH": bindir + os.pathsep + os.environ.get("PATH", "")})
     env.setdefault("QUARTO_PYTHON", sys.executable)
-    cmd = [quarto, "render", f"{DOCUMENT}.qmd"]
-    if len(outputs) == 1:
-        cmd += ["--to", "typst" if "pdf" in outputs else "html"]
-    proc = subprocess.run(cmd, cwd=stage, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        msg = [m for m in (proc.stderr or proc.stdout).strip().splitlines() if m.strip()]
-        errors = [m for m in msg if "ERROR" in m or "error" in m.lower()]
-        raise ReportError(f"quarto render failed: {(errors or msg or [str(proc.returncode)])[0].strip()}")
-    for fmt, out in outputs.items():
-        made = stage / "_output" / f"{DOCUMENT}.{fmt}"
+    langs = list(dict.fromkeys(lang for lang, _ in outputs))
+    formats = {fmt for _, fmt in outputs}
+    to = ["--to", "typst" if "pdf" in formats else "html"] if len(formats) == 1 else []
+    # every edition: the project (its `render` list); fewer: each document by itself
+    runs = ([[quarto, "render", *to]] if set(langs) == set(LANGS) else
+            [[quarto, "render", f"{document(lang)}.qmd", *to] for lang in langs])
+    for run in runs:
+        proc = subprocess.run(run, cwd=stage, env=env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            msg = [m for m in (proc.stderr or proc.stdout).strip().splitlines() if m.strip()]
+            errors = [m for m in msg if "ERROR" in m or "error" in m.lower()]
+            raise ReportError(f"quarto render failed: {(errors or msg or [str(proc.returncode)])[0].strip()}")
+    for (lang, fmt), out in outputs.items():
+        made = stage / "_output" / f"{document(lang)}.{fmt}"
         if not made.is_file():
             raise ReportError(f"quarto render did not produce {made.name}.")
         shutil.copyfile(made, out)
 
 
 def render(data_dir=None, out_dir="report/_output", engine: str = "auto", *, figures_dir=None,
-           formats=("pdf", "html"), project_dir=None, tables=None) -> list[Path]:
-    """Build the briefing; return the written paths (briefing.pdf, briefing.html).
+           formats=("pdf", "html"), project_dir=None, tables=None, langs=LANGS) -> list[Path]:
+    """Build the briefing's editions; return the written paths (briefing.ar.pdf, briefing.ar.html,
+    briefing.en.pdf, briefing.en.html: each of `langs` in each of `formats`).
 
     engine: "auto" (Quarto when on PATH, else built-in), "quarto" or "builtin".  The project
     (report/) is copied to a staging directory, generated files are written there, and each
@@ -439,6 +465,9 @@ def render(data_dir=None, out_dir="report/_output", engine: str = "auto", *, fig
     formats = tuple(formats)
     if not formats or any(f not in ("pdf", "html") for f in formats):
         raise ReportError(f"formats must be a non-empty subset of ('pdf', 'html'), not {formats!r}.")
+    langs = tuple(langs)
+    if not langs or any(lang not in LANGS for lang in langs):
+        raise ReportError(f"languages must be a non-empty subset of {LANGS}, not {langs!r}.")
     quarto = shutil.which("quarto")
     if engine == "quarto" and quarto is None:
         raise ReportError("Quarto was requested (--engine quarto) but `quarto` is not on PATH.")
@@ -459,25 +488,25 @@ def render(data_dir=None, out_dir="report/_output", engine: str = "auto", *, fig
     with atomic.staging_dir() as tmp:
         stage = Path(tmp) / "report"
         stage.mkdir()
-        _stage(project, stage)
-        generate(data_dir, stage, figures_dir, tables=tables)
-        built = {fmt: Path(tmp) / f"{DOCUMENT}.{fmt}" for fmt in formats}
+        _stage(project, stage, langs)
+        generate(data_dir, stage, figures_dir, tables=tables, langs=langs)
+        built = {(lang, fmt): Path(tmp) / f"{document(lang)}.{fmt}" for lang in langs for fmt in formats}
         if engine == "builtin":
             _builtin(stage, built, timestamp)
         else:
             _quarto(quarto, stage, built, timestamp)
         temps = {}
         try:
-            for fmt, path in built.items():
+            for key, path in built.items():
                 if not path.is_file() or path.stat().st_size == 0:
-                    raise ReportError(f"The {fmt} output was not produced.")
-                t = atomic.temp_path(out / f"{DOCUMENT}.{fmt}")
-                temps[fmt] = t
+                    raise ReportError(f"The {path.name} output was not produced.")
+                t = atomic.temp_path(out / path.name)
+                temps[key] = t
                 shutil.copyfile(path, t)
                 os.chmod(t, 0o644)
             results = []
-            for fmt, t in temps.items():
-                final = out / f"{DOCUMENT}.{fmt}"
+            for key, t in temps.items():
+                final = out / built[key].name
                 os.replace(t, final)
                 results.append(final)
         finally:
@@ -490,7 +519,7 @@ def _stale_figures(figures_dir: Path, data_dir=None) -> bool:
     """Whether a figure is missing or older than the data or the code that draws it."""
     from .data import DATA_DIR
 
-    figs = [figures_dir / f"{name}.svg" for name in FIGURES]
+    figs = [figures_dir / f"{name}.svg" for name in registry.NAMES]
     if not all(p.is_file() for p in figs):
         return True
     data = Path(data_dir) if data_dir is not None else DATA_DIR

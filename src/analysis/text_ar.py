@@ -240,7 +240,12 @@ def other_month_names(text: str) -> list[str]:
     return _EGY_WORD_RE.findall(bare)
 
 
+_ARABIC_RE = re.compile("[\u0600-\u06ff]")
+
+
 def reader_text(text: str) -> str:
     """A data string as the reader sees it: one month system, one thousands style, dates and
-    Latin parentheticals that never break."""
-    return keep_together(group_thousands(one_month_style(text)))
+    Latin parentheticals that never break.  In a string with no Arabic letters (the English
+    edition's) a parenthetical is ordinary text and may break, as it would in a narrow column."""
+    text = group_thousands(one_month_style(text))
+    return keep_together(text) if _ARABIC_RE.search(text) else keep_dates(text)

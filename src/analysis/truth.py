@@ -235,19 +235,24 @@ def derived(tables) -> list[Derived]:
     return out
 
 
-def fmt(d: Derived, tables) -> str:
-    """A derived number at the precision of its inputs: 'نحو 98%' from a hedged input, never
-    98.5%; counts rounded to the coarsest hedged input's last significant digit."""
+#: The word that hedges a rounded number, by language ("about 98%").
+ABOUT = {"ar": "نحو", "en": "about"}
+
+
+def fmt(d: Derived, tables, lang: str = "ar") -> str:
+    """A derived number at the precision of its inputs: 'نحو 98%' (about 98%) from a hedged
+    input, never 98.5%; counts rounded to the coarsest hedged input's last significant digit."""
     from .briefing.ar import num
 
+    about = ABOUT[lang]
     inexact = _inexact(tables, d.rows)
     if d.kind == "pct":
-        return (f"نحو {round(d.value):d}%" if inexact else f"{d.value:.1f}%")
+        return (f"{about} {round(d.value):d}%" if inexact else f"{d.value:.1f}%")
     if d.kind == "count" and inexact:
         hedged = [_row(tables, t, i) for t, i in d.rows]
         hedged = [r for r in hedged if bool(r.get("count_approximate", False)) is True] or hedged
         step = min(_unit(int(r["count"])) for r in hedged)
-        return "نحو " + num(int(round(d.value / step) * step))
+        return f"{about} " + num(int(round(d.value / step) * step))
     return num(int(d.value))
 
 
@@ -260,18 +265,19 @@ def _unit(n: int) -> int:
     return u
 
 
-def printed_problems(values: dict, tables) -> list[str]:
+def printed_problems(values: dict, tables, lang: str = "ar") -> list[str]:
     """Derived numbers in the briefing's values printed more precisely than their inputs allow:
     a decimal or a bare figure from a hedged input, a day count from a non-day date."""
+    about = ABOUT[lang]
     out = []
     for d in derived(tables):
         group, name = d.key.split(".")
         printed = str(values.get(group, {}).get(name, ""))
         inexact = _inexact(tables, d.rows)
-        if d.kind == "pct" and inexact and (re.search(r"\d[.,]\d", printed) or "نحو" not in printed):
-            out.append(f"{d.key} = {printed!r}: its inputs are hedged or undated, so a rounded 'نحو N%' is all they carry")
-        if d.kind == "count" and inexact and "نحو" not in printed:
-            out.append(f"{d.key} = {printed!r}: computed from a hedged figure, it needs 'نحو'")
+        if d.kind == "pct" and inexact and (re.search(r"\d[.,]\d", printed) or about not in printed):
+            out.append(f"{d.key} = {printed!r}: its inputs are hedged or undated, so a rounded '{about} N%' is all they carry")
+        if d.kind == "count" and inexact and about not in printed:
+            out.append(f"{d.key} = {printed!r}: computed from a hedged figure, it needs '{about}'")
         if d.kind == "days":
             for t, i in d.rows:
                 if str(_row(tables, t, i)["date_precision"]) != "day":

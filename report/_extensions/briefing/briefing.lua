@@ -2,8 +2,10 @@
 briefing.lua: the briefing's two data shortcodes, read at filter time (after Quarto's
 pre-render hook, report/_prepare.py, has written report/_generated/ from the data).
 
-  {{< value troops.peak >}}   an inline value from _generated/values.json
-  {{< generated troops >}}    the blocks of _generated/troops.md (a table, a list, ...)
+  {{< value troops.peak >}}   an inline value from _generated/<lang>/values.json
+  {{< generated troops >}}    the blocks of _generated/<lang>/troops.md (a table, a list, ...)
+
+where <lang> is the edition's, named by the document: briefing.ar.qmd, briefing.en.qmd.
 
 Quarto's own `var` and `include` cannot carry the data: `include` is expanded before the
 pre-render hook runs (quarto-cli#12491), so a fresh clone fails, and both expand shortcodes
@@ -30,22 +32,38 @@ local function fail(msg)
   error("briefing shortcode: " .. msg, 0)
 end
 
+-- the document being rendered (Quarto, or plain pandoc's first input)
+local function input_file()
+  return (quarto and quarto.doc and quarto.doc.input_file)
+    or (PANDOC_STATE and PANDOC_STATE.input_files and PANDOC_STATE.input_files[1])
+    or ""
+end
+
 -- the folder of the document being rendered (Quarto, or plain pandoc's first input)
 function M.base_dir()
   if M.base then
     return M.base
   end
-  local input = (quarto and quarto.doc and quarto.doc.input_file)
-    or (PANDOC_STATE and PANDOC_STATE.input_files and PANDOC_STATE.input_files[1])
-    or "."
-  return pandoc.path.directory(input)
+  local input = input_file()
+  return pandoc.path.directory(input ~= "" and input or ".")
+end
+
+-- the edition's language, from the document's name: briefing.<lang>.qmd (or .md, as the
+-- built-in engine feeds it); each edition reads its own _generated/<lang>/
+function M.lang()
+  local lang = pandoc.path.filename(input_file()):match("%.(%l%l)%.q?md$")
+  if not lang then
+    fail("the document " .. input_file() .. " is not named briefing.<lang>.qmd")
+  end
+  return lang
 end
 
 local function read_generated(file)
-  local path = pandoc.path.join({ M.base_dir(), "_generated", file })
+  local rel = M.lang() .. "/" .. file
+  local path = pandoc.path.join({ M.base_dir(), "_generated", M.lang(), file })
   local fh = io.open(path, "rb")
   if not fh then
-    fail("_generated/" .. file .. " not found: the pre-render hook (_prepare.py) writes it; "
+    fail("_generated/" .. rel .. " not found: the pre-render hook (_prepare.py) writes it; "
       .. "run `python -m analysis.report generate` or check QUARTO_PYTHON")
   end
   local text = fh:read("a")
@@ -112,7 +130,7 @@ function M.value(key)
   local node = values_cache
   for part in key:gmatch("[^.]+") do
     if type(node) ~= "table" or node[part] == nil then
-      fail("value " .. key .. " is not defined in _generated/values.json")
+      fail("value " .. key .. " is not defined in _generated/" .. M.lang() .. "/values.json")
     end
     node = node[part]
   end

@@ -27,8 +27,8 @@ NOUNS: dict[str, tuple[str, str, str]] = {
     "record": ("incident", "incidents", "no incidents"),
     "single": ("single attack", "single attacks", "no single attacks"),
     "series": ("series of attacks", "series of attacks", "no series of attacks"),
-    "killed": ("death", "deaths", "no deaths"),
-    "injured": ("injury", "injuries", "no injuries"),
+    "killed": ("killed", "killed", "no one killed"),
+    "injured": ("injured", "injured", "no one injured"),
     "day": ("day", "days", "no days"),
     "year": ("year", "years", "no years"),
     "issue": ("question", "questions", "no questions"),
@@ -107,3 +107,63 @@ def fperiod(start, end, precision="day") -> str:
     if _isna(start):
         return f"before the end of {fdate(end, 'year')}" if str(precision) == "unknown" else fdate(end, precision)
     return date_range(start, end, str(precision))
+
+
+def on(value, precision="day", *, basis=None) -> str:
+    """A date with its preposition in running text: "on 9 December 2021", "in December 2021",
+    "in 2026 (inferred)"; "on a date not given" when there is none."""
+    text = fdate(value, precision, basis=basis)
+    if text == "not given":
+        return "on a date not given"
+    return ("on " if str(precision) == "day" else "in ") + text
+
+
+#: Words that open a table-style name or title only because it is capitalised there; in running
+#: text they are lower case ("International coalition" -> "the international coalition").
+COMMON_OPENERS = frozenset({
+    "who", "whom", "whose", "what", "when", "where", "whether", "which", "why", "how",
+    "distance", "month", "number", "scope", "date", "dates", "size", "role", "location", "place",
+    "international", "armed", "federal", "unnamed", "unknown", "the", "a", "an",
+})
+
+#: Capitalised last words of names that take "the" ("the United States", "the Joint
+#: Operations Command"); a person's name takes none.
+INSTITUTIONS = frozenset({
+    "states", "nations", "kingdom", "command", "pentagon", "ministry", "council", "parliament",
+    "government", "coalition", "army", "embassy", "office", "department", "region", "forces",
+})
+
+
+def lower_first(text: str) -> str:
+    """A table-style title in running text: its first word in lower case when it is a common
+    word ("Whether the coalition left ..." -> "whether the coalition left ..."), a name untouched."""
+    s = str(text)
+    head = s.split(" ", 1)[0]
+    return s[0].lower() + s[1:] if s and head.lower() in COMMON_OPENERS else s
+
+
+def running(name: str) -> str:
+    """A table-style name as running text, with the article English gives it: "Iraqi
+    government" -> "the Iraqi government", "International coalition" -> "the international
+    coalition", "United States" -> "the United States", "Iraqi officials" and "Qasim al-Araji"
+    unchanged.  A heuristic over the words: a lower-case singular noun last, a plural joined by
+    "and", or an institution's name takes "the"."""
+    s = str(name).strip()
+    words = s.split()
+    if not words:
+        return s
+    if s.lower() in ("not named", "unnamed", "unknown"):
+        return "an unnamed source"
+    if words[0].lower() in ("the", "a", "an"):
+        return lower_first(s)
+    last = words[-1]
+    takes_the = (last.lower() in INSTITUTIONS
+                 or (last.islower() and (not last.endswith("s") or (" and " in s and "," not in s))))
+    if len(words) > 1 and words[0].lower() in COMMON_OPENERS:
+        s = lower_first(s)
+    return f"the {s}" if takes_the and (len(words) > 1 or last.lower() == "pentagon") else s
+
+
+def capital(text: str) -> str:
+    """The first letter in upper case (a sentence that opens with a running name)."""
+    return text[:1].upper() + text[1:]

@@ -1,17 +1,160 @@
-"""The generated includes: tables and lists of the data, as markdown."""
+"""The generated includes: tables and lists of the data, as markdown, in Arabic or English.
+
+One builder (`generated_markdown`) chooses, orders and computes the rows; only the wording comes
+from the language (`_Lang`: headers and words, the data's `_ar`/`_en` columns, the enum labels,
+the date, list and citation functions of `briefing.ar`/`briefing.en` and `story_ar`/`story_en`),
+so the two editions cannot drift apart in what they show.
+"""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import ModuleType
 
-from .ar import fdate, fperiod, join_ar, num
-from .markdown import NBSP, _isna, _table, _txt, ltr, md_escape
-from .values import _cite, _conflict_links, _labels
+from . import ar as _ar
+from . import en as _en
+from .markdown import NBSP, _isna, _table, md_escape
+from .markdown import ltr as _ltr
+
+# --------------------------------------------------------------------------------------------
+# the words of each language (the rows are the same in both)
+
+_WORDS: dict[str, dict[str, str]] = {
+    "ar": {
+        "about": "نحو ", "inferred": " (مستنتج)", "not_stated": "غير مذكورة", "sep": "، ",
+        "dispute": "خلاف ", "disputes": "خلاف ",
+        "before": "قبل {}", "after": "بعد {}", "no_date": "غير محدد", "undated": " (غير مؤرخ)",
+        "why": "**لماذا يهم:**", "status": "{note} (الحالة: {status}).",
+        "account": "الرواية {}", "says": "ما يقوله المصدر", "source": "المصدر", "source_date": "تاريخ المصدر",
+        "precision": "{basis}، بدقة {precision}",
+        "reasons": "قرينة الناشر: {outlet} قرينة التاريخ: {date}",
+    },
+    "en": {
+        "about": "about ", "inferred": " (inferred)", "not_stated": "not stated", "sep": ", ",
+        "dispute": "dispute ", "disputes": "disputes ",
+        "before": "before {}", "after": "after {}", "no_date": "not given", "undated": " (undated)",
+        "why": "**Why it matters:**", "status": "{note} (status: {status}).",
+        "account": "Account {}", "says": "What the source says", "source": "Source", "source_date": "Published",
+        "precision": "{basis}, to the {precision}",
+        "reasons": "How the outlet is known: {outlet} How the date is known: {date}",
+    },
+}
+
+#: Each table's header, one entry per column (the column widths are the builder's, not a language's).
+_HEADERS: dict[str, dict[str, list[str]]] = {
+    "ar": {
+        "troops": ["التاريخ", "العدد", "من يُعدّ", "النطاق", "النوع", "ملاحظة", "المصدر"],
+        "provinces": ["المحافظة", "الإقليم", "القواعد والمواقع", "سُلّم منها أو أُخلي", "سُلّم جزء منها فقط",
+                      "أول تسليم أو إخلاء", "آخر تسليم أو إخلاء"],
+        "base_events": ["المحافظة", "القاعدة", "الحالة", "القوات", "التاريخ", "دقة التاريخ", "ملاحظة", "المصدر"],
+        "attacks": ["التاريخ", "النوع", "الهدف", "المنفّذ", "السلاح", "المقذوفات", "القتلى", "الجرحى",
+                    "الإصابات كما وردت", "المصدر"],
+        "milestones": ["التاريخ", "المحطة", "الجهة", "النوع", "قوة الخبر", "المصدر"],
+        "conflicts": ["البند"],
+        "sources": ["الناشر وما يرويه المقال", "معرفة الناشر", "تاريخ النشر", "معرفة التاريخ",
+                    "المدى الذي تسمح به القرائن", "الفقرات", "الوقائع المسندة إليه"],
+        "source_ids": ["المعرّف", "المقال", "الملف", "بداية بصمته (SHA-256)"],
+    },
+    "en": {
+        "troops": ["Date", "Count", "Who is counted", "Scope", "Kind", "Note", "Source"],
+        "provinces": ["Province", "Region", "Bases and sites", "Handed over or vacated", "Only partly handed over",
+                      "First handed over or vacated", "Last handed over or vacated"],
+        "base_events": ["Province", "Base", "State", "Forces", "Date", "Date precision", "Note", "Source"],
+        "attacks": ["Date", "Kind", "Target", "Attacker", "Weapon", "Projectiles", "Killed", "Injured",
+                    "Casualties as reported", "Source"],
+        "milestones": ["Date", "Milestone", "Actor", "Kind", "Reported as", "Source"],
+        "conflicts": ["Item"],
+        "sources": ["Outlet and what the article reports", "How the outlet is known", "Published", "How the date is known",
+                    "Window the evidence allows", "Paragraphs", "Facts cited to it"],
+        "source_ids": ["ID", "Article", "File", "Start of its fingerprint (SHA-256)"],
+    },
+}
 
 
-def _named(tables, value) -> str:
-    """A data note that names articles by id («s002 (الفقرة 15)»), with the outlet's name
-    instead, for the reader (the ids are in the colophon)."""
-    from ..story_ar import outlet
+@dataclass(frozen=True)
+class _Lang:
+    """What the builder asks of a language: words, headers, date/list/citation functions."""
+    code: str
+    words: ModuleType  # briefing.ar / briefing.en: num, fdate, fperiod
+    join: Callable[[list[str]], str]
+    isolate: Callable[[str], str]  # a left-to-right run inside right-to-left text; nothing in English
+    w: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def story(self) -> ModuleType:
+        """story_ar / story_en, looked up at call time (outlet, cite, summary, watch)."""
+        from .. import story_ar, story_en
+
+        return story_ar if self.code == "ar" else story_en
+
+    def date_range(self, start, end, precision: str = "day", *, between: bool = False) -> str:
+        if self.code == "ar":
+            from ..text_ar import date_range
+
+            return date_range(start, end, precision, between=between)
+        return _en.date_range(start, end, precision, between=between)
+
+    def col(self, name: str) -> str:
+        """The data column in this language: "note" -> "note_ar" / "note_en"."""
+        return f"{name}_{self.code}"
+
+    def esc(self, value) -> str:
+        """A data string escaped for this language.  Arabic: `md_escape` as is.  English: the
+        same escaping and thousands style, without the Arabic copy rule that glues a Latin
+        parenthetical together (in English it is ordinary text, and a glued one overflows a
+        narrow column); Arabic month names and dates do not occur in the English columns."""
+        if self.code == "ar":
+            return md_escape(value)
+        from ..text_ar import group_thousands
+
+        return "" if _isna(value) else md_escape(group_thousands(str(value)), group=False)
+
+    def lead(self, text: str) -> str:
+        """Text that opens a cell or a list item: in English with a capital ("Unknown
+        publisher"); Arabic has no capitals."""
+        return text[:1].upper() + text[1:] if self.code == "en" else text
+
+    def txt(self, row, name: str) -> str:
+        """The row's text column `name` in this language, escaped ("" when missing)."""
+        value = row[self.col(name)]
+        return "" if _isna(value) else self.esc(value)
+
+
+def _lang(code: str) -> _Lang:
+    if code == "ar":
+        return _Lang("ar", _ar, _ar.join_ar, _ltr, _WORDS["ar"], _HEADERS["ar"])
+    if code == "en":
+        return _Lang("en", _en, _en.join_en, lambda text: text, _WORDS["en"], _HEADERS["en"])
+    raise ValueError(f"no briefing language {code!r} (ar, en)")
+
+
+def _labels(tables, table, field_, lang: _Lang) -> dict[str, str]:
+    """An enum field's display labels in the language, escaped: the descriptor is data too."""
+    return {k: md_escape(v) for k, v in tables.package.labels(table, field_, lang.code).items()}
+
+
+def _cite(tables, row, lang: _Lang) -> str:
+    """«إيلاف، ف19» / "Elaph, para. 19", linked to the source's row (ids are in the colophon)."""
+    return lang.story.cite(tables, [(row["source_id"], row["paragraph"])], parens=False)
+
+
+def _conflict_links(ids, lang: _Lang) -> str:
+    """«خلاف C3» / "dispute C3", linked to the conflict's heading."""
+    from ..story_ar import conflict_anchor
+
+    ids = [str(c) for c in ids]
+    if not ids:
+        return ""
+    word = lang.w["dispute"] if len(ids) == 1 else lang.w["disputes"]
+    return word + lang.join([f"[{md_escape(c)}](#{conflict_anchor(c)})" for c in ids])
+
+
+def _named(tables, value, lang: _Lang) -> str:
+    """A data note that names articles by id («s002 (الفقرة 15)», "s002 p15"), with the outlet's
+    name in the language instead, for the reader (the ids are in the colophon)."""
+    outlet = lang.story.outlet
 
     if _isna(value):
         return ""
@@ -20,7 +163,7 @@ def _named(tables, value) -> str:
                   lambda m: f"\x00{m.group(1)}\x00" if m.group(1) in ids else m.group(1), str(value))
     parts = text.split("\x00")
     def piece(p: str) -> str:  # md_escape trims; the spaces around a name stay
-        return (" " if p[:1].isspace() else "") + md_escape(p) + (" " if p[-1:].isspace() else "")
+        return (" " if p[:1].isspace() else "") + lang.esc(p) + (" " if p[-1:].isspace() else "")
 
     return "".join(outlet(tables, p) if i % 2 else piece(p) for i, p in enumerate(parts) if p)
 
@@ -39,15 +182,20 @@ def _milestone_order(ms):
                                                                 na_position="last").drop(columns=["_k", "_u"])
 
 
-def generated_markdown(tables) -> dict[str, str]:
-    """The generated includes: name -> markdown."""
+def generated_markdown(tables, lang: str = "ar") -> dict[str, str]:
+    """The generated includes in `lang` ("ar" or "en"): name -> markdown.  The same rows, in the
+    same order, in both languages."""
     from .. import attacks as A
     from .. import bases as B
     from .. import sources as S
 
-    L = lambda t, f: _labels(tables, t, f)  # noqa: E731
+    g = _lang(lang)
+    W, H = g.w, g.headers
+    num, fdate, fperiod = g.words.num, g.words.fdate, g.words.fperiod
+    sep = W["sep"]
+    L = lambda t, f: _labels(tables, t, f, g)  # noqa: E731
     bases = tables["bases"]
-    base_name = bases.set_index("base_id")["name_ar"]
+    base_name = bases.set_index("base_id")[g.col("name")]
     out: dict[str, str] = {}
 
     # troop observations
@@ -57,17 +205,16 @@ def generated_markdown(tables) -> dict[str, str]:
     for _, r in lv.iterrows():
         where = area.get(str(r["area"]), "")
         if str(r["area"]) == "base" and not _isna(r["base_id"]):
-            where = md_escape(base_name.get(r["base_id"], r["base_id"]))
+            where = g.esc(base_name.get(r["base_id"], r["base_id"]))
         when = fperiod(r["date"], r["date_end"], r["date_precision"])
         if str(r["date_basis"]) == "inferred":
-            when += " (مستنتج)"
-        count = ("نحو " if bool(r["count_approximate"]) else "") + num(r["count"])
+            when += W["inferred"]
+        count = (W["about"] if bool(r["count_approximate"]) else "") + num(r["count"])
         modal = L("troop_levels", "modality").get(str(r.get("modality")), "") if "modality" in r else ""
         rows.append([when, count, counted.get(str(r["counted"]), ""), where,
-                     kind.get(str(r["kind"]), "") + (f"، {modal}" if modal else ""),
-                     _txt(r["note_ar"]), _cite(tables, r) + (f" — {_conflict_links([r['conflict_id']])}" if not _isna(r["conflict_id"]) else "")])
-    out["troops"] = _table(["التاريخ", "العدد", "من يُعدّ", "النطاق", "النوع", "ملاحظة", "المصدر"], rows,
-                           [15, 10, 13, 13, 9, 27, 13])
+                     kind.get(str(r["kind"]), "") + (f"{sep}{modal}" if modal else ""),
+                     g.txt(r, "note"), _cite(tables, r, g) + (f" — {_conflict_links([r['conflict_id']], g)}" if not _isna(r["conflict_id"]) else "")])
+    out["troops"] = _table(H["troops"], rows, [15, 10, 13, 13, 9, 27, 13])
 
     # bases: provinces summary (dates at the precision of the event they come from)
     ho = B.handed_over(tables["base_events"])
@@ -84,16 +231,14 @@ def generated_markdown(tables) -> dict[str, str]:
     region = L("bases", "region")
     prov = B.by_province(bases, tables["base_events"])
     rows = []
-    for _, r in prov.iterrows():
+    for _, r in prov.iterrows():  # a province is its Arabic name in the data, whatever the language
         in_prov = bases[bases["province_ar"] == r["province_ar"]] if not _isna(r["province_ar"]) else bases[bases["province_ar"].isna()]
-        listed = join_ar([md_escape(n) for n in in_prov["name_ar"]])
-        rows.append([md_escape(r["province_ar"]) if not _isna(r["province_ar"]) else "غير مذكورة",
+        listed = g.join([g.esc(n) for n in in_prov[g.col("name")]])
+        rows.append([g.esc(r[g.col("province")]) if not _isna(r[g.col("province")]) else W["not_stated"],
                      region.get(str(r["region"]), ""), listed, num(r["handed_over"]),
                      num(r["partly_handed_over"]) if "partly_handed_over" in r else "0",
                      _handover_date(r["first_handover"]), _handover_date(r["last_handover"])])
-    out["provinces"] = _table(["المحافظة", "الإقليم", "القواعد والمواقع", "سُلّم منها أو أُخلي",
-                               "سُلّم جزء منها فقط", "أول تسليم أو إخلاء",
-                               "آخر تسليم أو إخلاء"], rows, [11, 12, 31, 9, 9, 14, 14])
+    out["provinces"] = _table(H["provinces"], rows, [11, 12, 31, 9, 9, 14, 14])
 
     # bases: events by province
     tl = B.timelines(tables["base_events"], bases)
@@ -106,15 +251,14 @@ def generated_markdown(tables) -> dict[str, str]:
     for _, r in tl.iterrows():
         e = ev.loc[r["event_id"]]
         b = binfo.loc[r["base_id"]]
-        province = md_escape(b["province_ar"]) if not _isna(b["province_ar"]) else "غير مذكورة"
+        province = g.esc(b[g.col("province")]) if not _isna(b[g.col("province")]) else W["not_stated"]
         if str(b["province_basis"]) == "inferred":
             province += f" ({pbasis['inferred']})"
-        when = fdate(e["date"], e["date_precision"])  # date_note is English: not shown here
-        rows.append([province, md_escape(b["name_ar"]), state.get(str(e["state"]), ""), actor.get(str(e["actor"]), ""),
-                     when, f"{prec.get(str(e['date_precision']), '')}، {basis_l.get(str(e['date_basis']), '')}",
-                     _txt(e["note_ar"]), _cite(tables, e)])
-    out["base_events"] = _table(["المحافظة", "القاعدة", "الحالة", "القوات", "التاريخ", "دقة التاريخ", "ملاحظة", "المصدر"],
-                                rows, [10, 13, 12, 11, 11, 10, 22, 11])
+        when = fdate(e["date"], e["date_precision"])  # date_note is the curators' English: not shown here
+        rows.append([province, g.esc(b[g.col("name")]), state.get(str(e["state"]), ""), actor.get(str(e["actor"]), ""),
+                     when, f"{prec.get(str(e['date_precision']), '')}{sep}{basis_l.get(str(e['date_basis']), '')}",
+                     g.txt(e, "note"), _cite(tables, e, g)])
+    out["base_events"] = _table(H["base_events"], rows, [10, 13, 12, 11, 11, 10, 22, 11])
 
     # attacks
     at = tables["attacks"].set_index("attack_id")
@@ -124,18 +268,16 @@ def generated_markdown(tables) -> dict[str, str]:
     for _, c in chron.iterrows():
         a = at.loc[c["attack_id"]]
         when = fperiod(a["date"], a["date_end"], a["date_precision"])
-        perp = _txt(a["perpetrator_ar"]) or pk.get(str(a["perpetrator_kind"]), "")
-        proj = "" if _isna(a["projectiles"]) else ("نحو " if bool(a["projectiles_approximate"]) else "") + num(a["projectiles"])
-        rows.append([when, ek.get(str(a["event_kind"]), ""), _txt(c["target_ar"]), perp,
+        perp = g.txt(a, "perpetrator") or pk.get(str(a["perpetrator_kind"]), "")
+        proj = "" if _isna(a["projectiles"]) else (W["about"] if bool(a["projectiles_approximate"]) else "") + num(a["projectiles"])
+        rows.append([when, ek.get(str(a["event_kind"]), ""), g.txt(c, "target"), perp,
                      weapon.get(str(a["weapon"]), ""), proj,
                      "" if _isna(a["killed"]) else num(a["killed"]),
                      "" if _isna(a["injured"]) else num(a["injured"]),
-                     _txt(a["casualty_note_ar"]), _cite(tables, {"source_id": a["source_id"], "paragraph": a["paragraph"]})])
-    out["attacks"] = _table(["التاريخ", "النوع", "الهدف", "المنفّذ", "السلاح", "المقذوفات", "القتلى", "الجرحى",
-                             "الإصابات كما وردت", "المصدر"], rows, [11, 8, 11, 13, 9, 8, 6, 6, 17, 11])
+                     g.txt(a, "casualty_note"), _cite(tables, {"source_id": a["source_id"], "paragraph": a["paragraph"]}, g)])
+    out["attacks"] = _table(H["attacks"], rows, [11, 8, 11, 13, 9, 8, 6, 6, 17, 11])
 
     # milestones: undated but bounded events go where their bounds put them; disputed ones say so
-    from ..text_ar import date_range
     from ..truth import conflict_rows
 
     ms = _milestone_order(tables["milestones"])
@@ -146,77 +288,76 @@ def generated_markdown(tables) -> dict[str, str]:
     for _, m in ms.iterrows():
         if _isna(m["date"]):
             lo, hi = m.get("date_earliest"), m.get("date_latest")
-            when = (date_range(lo, hi, "day", between=True) if not _isna(lo) and not _isna(hi) else
-                    f"قبل {fdate(hi)}" if not _isna(hi) else f"بعد {fdate(lo)}" if not _isna(lo) else "غير محدد")
-            when += " (غير مؤرخ)"
+            when = (g.date_range(lo, hi, "day", between=True) if not _isna(lo) and not _isna(hi) else
+                    W["before"].format(fdate(hi)) if not _isna(hi) else W["after"].format(fdate(lo)) if not _isna(lo)
+                    else W["no_date"])
+            when += W["undated"]
         else:
             when = fperiod(m["date"], m["date_end"], m["date_precision"])
             lo, hi = m.get("date_earliest"), m.get("date_latest")
             if not _isna(lo) and not _isna(hi):  # a year-precise date the evidence narrows
-                when += "، " + date_range(lo, hi, "month", between=True)
+                when += sep + g.date_range(lo, hi, "month", between=True)
             if str(m["date_basis"]) == "inferred":
-                when += " (مستنتج)"
+                when += W["inferred"]
         disputes = sorted(in_conflict.get(("milestones", str(m["milestone_id"])), set()), key=lambda c: int(c[1:]) if c[1:].isdigit() else 0)
-        cite = _cite(tables, m) + (f" — {_conflict_links(disputes)}" if disputes else "")
-        rows.append([when, _txt(m["title_ar"]), _txt(m["actor_ar"]), mk.get(str(m["kind"]), ""),
+        cite = _cite(tables, m, g) + (f" — {_conflict_links(disputes, g)}" if disputes else "")
+        rows.append([when, g.txt(m, "title"), g.txt(m, "actor"), mk.get(str(m["kind"]), ""),
                      mod.get(str(m.get("modality")), ""), cite])
-    out["milestones"] = _table(["التاريخ", "المحطة", "الجهة", "النوع", "قوة الخبر", "المصدر"], rows,
-                               [17, 38, 15, 9, 9, 12])
+    out["milestones"] = _table(H["milestones"], rows, [17, 38, 15, 9, 9, 12])
 
     # conflicts: claims side by side, the most consequential first (rank: editorial data)
     from ..story import _ranked
-    from ..story_ar import conflict_anchor, outlet, source_anchor
+    from ..story_ar import conflict_anchor, source_anchor
 
+    outlet = g.story.outlet
     dis = S.disagreements(tables)
     status = L("conflicts", "status")
     conf = tables["conflicts"].set_index("conflict_id")
     parts = []
     for cid in _ranked(tables, dis["conflict_id"].astype(str).unique()):
-        g = dis[dis["conflict_id"] == cid]
-        first = g.iloc[0]
-        parts.append(f"### {md_escape(first['topic_ar'])} {{#{conflict_anchor(cid)} .unnumbered}}\n")
-        why = conf.loc[cid, "why_it_matters_ar"] if "why_it_matters_ar" in conf else None
+        grp = dis[dis["conflict_id"] == cid]
+        first = grp.iloc[0]
+        parts.append(f"### {g.esc(first[g.col('topic')])} {{#{conflict_anchor(cid)} .unnumbered}}\n")
+        why = conf.loc[cid, g.col("why_it_matters")] if g.col("why_it_matters") in conf else None
         if why is not None and not _isna(why):
-            parts.append(f"**لماذا يهم:** {md_escape(why)}\n")
-        parts.append(f"{_named(tables, first['note_ar'])} (الحالة: {status.get(str(first['status']), _txt(first['status']))}).\n")
-        header = ["البند"] + [f"الرواية {i}" for i in range(1, len(g) + 1)]  # no empty header cell
+            parts.append(f"{W['why']} {g.esc(why)}\n")
+        parts.append(W["status"].format(note=_named(tables, first[g.col("note")], g),
+                                        status=status.get(str(first["status"]), g.esc(first["status"]))) + "\n")
+        header = H["conflicts"] + [W["account"].format(i) for i in range(1, len(grp) + 1)]  # no empty header cell
         rows = [
-            ["ما يقوله المصدر"] + [_txt(r["claim_ar"]) for _, r in g.iterrows()],
-            ["المصدر"] + [_cite(tables, r) for _, r in g.iterrows()],
-            ["تاريخ المصدر"] + [fdate(r["published"], r["published_precision"]) for _, r in g.iterrows()],
+            [W["says"]] + [g.txt(r, "claim") for _, r in grp.iterrows()],
+            [W["source"]] + [_cite(tables, r, g) for _, r in grp.iterrows()],
+            [W["source_date"]] + [fdate(r["published"], r["published_precision"]) for _, r in grp.iterrows()],
         ]
-        parts.append(_table(header, rows, [16] + [42] * len(g)))
+        parts.append(_table(header, rows, [16] + [42] * len(grp)))
     out["conflicts"] = "\n".join(parts)
 
     # sources: by outlet and date (the ids are in the colophon); each row is a link target
     src = tables["sources"].sort_values(["published", "source_id"])
     ob, db, dp = L("sources", "outlet_basis"), L("sources", "date_basis"), L("sources", "date_precision")
     cov = S.coverage(tables)
+    # the reasons' English text is the curators' own columns (outlet_reason, date_reason)
+    reason = {"ar": ("outlet_reason_ar", "date_reason_ar"), "en": ("outlet_reason", "date_reason")}[g.code]
     rows, reasons, ids = [], [], []
     for _, s in src.iterrows():
-        name = outlet(tables, s["source_id"])
+        name = g.lead(outlet(tables, s["source_id"]))
+        published = fdate(s["published"], s["date_precision"])
         cell = f"[{name}]{{#{source_anchor(s['source_id'])}}}"
-        if not _isna(s["outlet_en"]):
-            cell += f"{NBSP}({ltr(md_escape(s['outlet_en']).replace(' ', NBSP))})"  # never split
-        cell += f": {_txt(s['subject_ar'])}"  # what it reports, in our words (its headline is not copied)
+        if g.code == "ar" and not _isna(s["outlet_en"]):  # the Latin name beside the Arabic one
+            cell += f"{NBSP}({g.isolate(md_escape(s['outlet_en']).replace(' ', NBSP))})"  # never split
+        cell += f": {g.txt(s, 'subject')}"  # what it reports, in our words (its headline is not copied)
         window = fperiod(s["date_earliest"], s["date_latest"], "day")
         facts = num(cov.loc[s["source_id"], "total"]) if s["source_id"] in cov.index else "—"
-        rows.append([cell, ob.get(str(s["outlet_basis"]), ""),
-                     fdate(s["published"], s["date_precision"]), f"{db.get(str(s['date_basis']), '')}، بدقة {dp.get(str(s['date_precision']), '')}",
+        rows.append([cell, ob.get(str(s["outlet_basis"]), ""), published,
+                     W["precision"].format(basis=db.get(str(s["date_basis"]), ""), precision=dp.get(str(s["date_precision"]), "")),
                      window, num(s["paragraphs"]), facts])
-        reasons.append(f"- **{name} ({fdate(s['published'], s['date_precision'])})**: "
-                       f"قرينة الناشر: {_named(tables, s['outlet_reason_ar'])} قرينة التاريخ: {_named(tables, s['date_reason_ar'])}\n")
-        ids.append([ltr(md_escape(s["source_id"])), f"{name} ({fdate(s['published'], s['date_precision'])})",
-                    ltr(md_escape(s["file"], group=False)), ltr(md_escape(str(s["sha256"])[:16], group=False))])
-    out["sources"] = _table(["الناشر وما يرويه المقال", "معرفة الناشر", "تاريخ النشر", "معرفة التاريخ",
-                             "المدى الذي تسمح به القرائن", "الفقرات", "الوقائع المسندة إليه"], rows,
-                            [22, 11, 12, 14, 23, 8, 10])
+        reasons.append(f"- **{name} ({published})**: "
+                       + W["reasons"].format(outlet=_named(tables, s[reason[0]], g), date=_named(tables, s[reason[1]], g)) + "\n")
+        ids.append([g.isolate(md_escape(s["source_id"])), f"{name} ({published})",
+                    g.isolate(md_escape(s["file"], group=False)), g.isolate(md_escape(str(s["sha256"])[:16], group=False))])
+    out["sources"] = _table(H["sources"], rows, [22, 11, 12, 14, 23, 8, 10])
     out["source_reasons"] = "\n".join(reasons) + "\n"
-    from ..story_ar import summary, watch
-
-    out["summary"] = " ".join(summary(tables)) + "\n"
-    out["watch"] = watch(tables)
-    out["source_ids"] = _table(["المعرّف", "المقال", "الملف", "بداية بصمته (SHA-256)"], ids, [10, 30, 30, 30])
+    out["summary"] = " ".join(g.story.summary(tables)) + "\n"
+    out["watch"] = g.story.watch(tables)
+    out["source_ids"] = _table(H["source_ids"], ids, [10, 30, 30, 30])
     return out
-
-
