@@ -27,6 +27,9 @@ local function label_cells(tbl)
       for i, cell in ipairs(row.cells) do
         if heads[i] and heads[i] ~= "" then
           cell.attributes["data-label"] = heads[i]
+          -- one box for the value: the card's grid then holds the label and the value, not
+          -- each run of text and each link of a cell ("source — dispute C3") apart
+          cell.contents = { pandoc.Div(cell.contents, pandoc.Attr("", { "cell-value" })) }
         end
       end
     end
