@@ -6,7 +6,7 @@ after crossref.lua).
 * Every body cell carries its column's header (`data-label`), so that on a phone the
   stylesheet shows each row as a card of label-value lines, the source line included.
 * Every figure gets a link that opens it at full size (CSS :target, no script) and a link
-  that closes it.
+  that closes it, worded in the document's language (`lang`: Arabic or English).
 * A figure with a phone variant (NAME-narrow.svg) shows that one below 48rem.
 ]]
 
@@ -27,6 +27,9 @@ local function label_cells(tbl)
       for i, cell in ipairs(row.cells) do
         if heads[i] and heads[i] ~= "" then
           cell.attributes["data-label"] = heads[i]
+          -- one box for the value: the card's grid then holds the label and the value, not
+          -- each run of text and each link of a cell ("source — dispute C3") apart
+          cell.contents = { pandoc.Div(cell.contents, pandoc.Attr("", { "cell-value" })) }
         end
       end
     end
@@ -37,14 +40,33 @@ end
 
 -- HTML: a figure opens at full size (its image, unscaled, over the page) through a plain
 -- link to an anchor around it (CSS :target, no script), and closes with a link back
+-- the links' words, per edition (the document's `lang`; English for any other language)
+local WORDS = {
+  ar = { open = "افتح الشكل بحجمه الكامل", close = "إغلاق" },
+  en = { open = "Open the figure at full size", close = "Close" },
+}
+local words = WORDS.en
+
+-- the document's language: its `lang` metadata, else the edition in the input's file name
+-- (briefing.<lang>.qmd), else English
+local function set_words(meta)
+  local lang = meta.lang and pandoc.utils.stringify(meta.lang) or ""
+  if lang == "" then
+    for _, f in ipairs(PANDOC_STATE.input_files or {}) do
+      lang = pandoc.path.filename(f):match("^briefing%.(%a+)%.") or lang
+    end
+  end
+  words = WORDS[lang:match("^(%a+)") or ""] or WORDS.en
+end
+
 local function zoomable(fig)
   local id = fig.identifier
   if id == "" then
     return nil
   end
   local zoom = "zoom-" .. id
-  local open = pandoc.Link({ pandoc.Str("افتح الشكل بحجمه الكامل") }, "#" .. zoom, "", { class = "zoom-open" })
-  local close = pandoc.Link({ pandoc.Str("إغلاق") }, "#" .. id, "", { class = "zoom-close" })
+  local open = pandoc.Link({ pandoc.Str(words.open) }, "#" .. zoom, "", { class = "zoom-open" })
+  local close = pandoc.Link({ pandoc.Str(words.close) }, "#" .. id, "", { class = "zoom-close" })
   return pandoc.Div({ pandoc.Plain({ close }), fig, pandoc.Plain({ open }) }, pandoc.Attr(zoom, { "zoomable" }))
 end
 
@@ -81,6 +103,7 @@ if not FORMAT:match("html") then
 end
 
 return {
+  { Meta = set_words },
   { Table = label_cells, Image = with_narrow },
   { Figure = zoomable, Div = function(div)
       -- Quarto renders a figure float as a div with the figure's id

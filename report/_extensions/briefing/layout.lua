@@ -5,8 +5,10 @@ layout.lua: layout the markdown cannot say, for both engines.
 * typst: the summary in a larger type; "..." and "-?" in text stay as written (not typst's
   ellipsis and soft hyphen shorthands).
 
-* Left-to-right blocks (a div with `dir="ltr"` or a non-Arabic `lang`) keep their direction
-  and left alignment.
+* A block in the other direction from the document's (in the Arabic edition a div with
+  `dir="ltr"` or a non-Arabic `lang`; in the English edition one with `dir="rtl"` or an Arabic
+  `lang`) keeps its own direction and alignment.
+* Arabic-Indic digits (ANALYSIS_DIGITS) are for the Arabic edition only.
 * The contents list goes after the title block's facts (the `.title-meta` div), as
   `#briefing-toc(...)` from _typst/briefing.typ.  Both engines run it:
 Quarto as this extension's filter (`filters: [briefing]` in _quarto.yml), the built-in engine
@@ -114,8 +116,39 @@ function Str(el)
   return out
 end
 
+-- right to left: a `dir`, else an Arabic `lang` (the document's, or a block's)
+local function is_rtl(dir, lang)
+  if dir == "rtl" or dir == "ltr" then
+    return dir == "rtl"
+  end
+  return lang ~= nil and lang:match("^ar") ~= nil
+end
+
+-- typst: a block in the other direction, with its own direction, language and alignment
+local function other_direction(doc_rtl)
+  return function(div)
+    local lang, dir = div.attributes["lang"], div.attributes["dir"]
+    if not lang and not dir then
+      return nil
+    end
+    local rtl = is_rtl(dir, lang)
+    if rtl == doc_rtl then
+      return nil
+    end
+    local set = '#block(width: 100%)[#set text(dir: ' .. (rtl and "rtl" or "ltr")
+      .. (lang and (', lang: "' .. lang:gsub('[^%w%-]', '') .. '"') or "")
+      .. ')\n#set align(' .. (rtl and "right" or "left") .. ')\n#set par(justify: false)'
+    local out = pandoc.List({ pandoc.RawBlock("typst", set) })
+    out:extend(div.content)
+    out:insert(pandoc.RawBlock("typst", "]"))
+    return out
+  end
+end
+
 function Pandoc(doc)
-  local arabic = digits_mode() == "arabic-indic"
+  local doc_lang = stringify(doc.meta.lang) or ""
+  local doc_rtl = is_rtl(stringify(doc.meta.dir), doc_lang)
+  local arabic = digits_mode() == "arabic-indic" and doc_lang:match("^ar") ~= nil
   if arabic then
     -- the body only: the metadata (toc-depth, ...) are settings, not text
     doc.blocks = doc.blocks:walk({ Str = function(el) return pandoc.Str(indic(el.text)) end })
@@ -127,20 +160,7 @@ function Pandoc(doc)
   if arabic then
     doc.blocks:insert(1, pandoc.RawBlock("typst", '#briefing-digits.update("arabic-indic")'))
   end
-  doc = doc:walk({
-    Div = function(div)
-      local lang = div.attributes["lang"]
-      if div.attributes["dir"] == "ltr" or (lang and not lang:match("^ar")) then
-        local set = '#block(width: 100%)[#set text(dir: ltr'
-          .. (lang and (', lang: "' .. lang:gsub('[^%w%-]', '') .. '"') or "")
-          .. ')\n#set align(left)\n#set par(justify: false)'
-        local out = pandoc.List({ pandoc.RawBlock("typst", set) })
-        out:extend(div.content)
-        out:insert(pandoc.RawBlock("typst", "]"))
-        return out
-      end
-    end,
-  })
+  doc = doc:walk({ Div = other_direction(doc_rtl) })
   -- `toc` reaches a filter as metadata (plain pandoc with _quarto.yml's keys) or, under
   -- Quarto, as pandoc's own --toc option
   local meta = doc.meta

@@ -1,6 +1,6 @@
 --[[
-crossref.lua: the part of Quarto's cross-referencing that briefing.qmd uses, for the
-built-in engine (plain pandoc), in every output format.
+crossref.lua: the part of Quarto's cross-referencing that the briefing (briefing.<lang>.qmd)
+uses, for the built-in engine (plain pandoc), in every output format and either edition.
 
 * Figures `![cap](path){#fig-x fig-alt="..."}` and tables with a caption `: cap {#tbl-x}`,
   or in Quarto's div form (`::: {#tbl-x}`, the table then its caption as the last paragraph),
@@ -12,9 +12,10 @@ built-in engine (plain pandoc), in every output format.
   inside its box instead of widening the page.
 
 Titles and prefixes come from the `crossref` metadata (Quarto's keys: fig-title, tbl-title,
-fig-prefix, tbl-prefix, title-delim), so _quarto.yml stays the single place for them.
-Numbers are wrapped in Unicode isolates (LRI ... PDI) so right-to-left text cannot reorder
-them.
+fig-prefix, tbl-prefix, title-delim), set in each document's front matter, so one place per
+edition holds them; the separator between several references follows the document's `lang`
+("، " in Arabic, ", " otherwise).  In a right-to-left document (`dir`, else an Arabic `lang`)
+numbers are wrapped in Unicode isolates (LRI ... PDI) so the text cannot reorder them.
 ]]
 
 local LRI, PDI = "\u{2066}", "\u{2069}"
@@ -28,12 +29,38 @@ local function meta_str(meta, key, default)
   return default
 end
 
+-- a number, isolated (LRI ... PDI) in a right-to-left document only: left-to-right text
+-- needs no guard around its digits
+local isolate = true
+
+local function number(n)
+  return isolate and (LRI .. tostring(n) .. PDI) or tostring(n)
+end
+
 local function caption_prefix(title, n, delim)
-  return { pandoc.Str(title .. NBSP .. LRI .. tostring(n) .. PDI .. delim), pandoc.Space() }
+  return { pandoc.Str(title .. NBSP .. number(n) .. delim), pandoc.Space() }
+end
+
+-- the separator between several references in one citation (`[@fig-a; @fig-b]`)
+local SEPARATOR = { ar = "، " }
+
+local function meta_lang(meta)
+  local lang = meta.lang and pandoc.utils.stringify(meta.lang) or ""
+  return lang:match("^(%a+)") or ""
+end
+
+local function right_to_left(meta)
+  local dir = meta.dir and pandoc.utils.stringify(meta.dir) or ""
+  if dir == "rtl" or dir == "ltr" then
+    return dir == "rtl"
+  end
+  return meta_lang(meta) == "ar"
 end
 
 function Pandoc(doc)
   local meta = doc.meta
+  local sep = SEPARATOR[meta_lang(meta)] or ", "
+  isolate = right_to_left(meta)
   local kinds = {
     fig = { title = meta_str(meta, "fig-title", "Figure"), prefix = meta_str(meta, "fig-prefix", "Figure") },
     tbl = { title = meta_str(meta, "tbl-title", "Table"), prefix = meta_str(meta, "tbl-prefix", "Table") },
@@ -87,7 +114,7 @@ function Pandoc(doc)
     Header = function(h)
       if h.level == 2 and not h.classes:includes("unnumbered") then
         section = section + 1
-        local num = pandoc.Span({ pandoc.Str(LRI .. tostring(section) .. PDI) }, { class = "header-section-number" })
+        local num = pandoc.Span({ pandoc.Str(number(section)) }, { class = "header-section-number" })
         h.content = pandoc.List({ num, pandoc.Space() }) .. h.content
         return h
       end
@@ -151,9 +178,9 @@ function Pandoc(doc)
           return nil -- not a cross-reference: leave it to pandoc
         end
         if i > 1 then
-          out:insert(pandoc.Str("، "))
+          out:insert(pandoc.Str(sep))
         end
-        local text = kinds[entry.kind].prefix .. NBSP .. LRI .. tostring(entry.n) .. PDI
+        local text = kinds[entry.kind].prefix .. NBSP .. number(entry.n)
         out:insert(pandoc.Link({ pandoc.Str(text) }, "#" .. c.id, "", { class = "quarto-xref" }))
       end
       return out
