@@ -131,3 +131,7 @@ def test_registered_as_a_briefing_figure():
     from analysis import report
 
     assert "timeline" in figures.FIGURES and "timeline" in report.FIGURES
+    from analysis import registry
+
+    assert "timeline-en" in figures.FIGURES and "timeline-en" in registry.briefing("en")
+    assert registry.NARROW["timeline-en"] == "timeline-en-narrow"

@@ -12,6 +12,7 @@ reproducibly and atomically.
 from __future__ import annotations
 
 import os
+import re
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -170,6 +171,7 @@ TEXT: dict[str, dict[str, str]] = {
         "troops_sub": "From a peak of {peak} troops to {last} in {area} ({year});\ndots are observations, dotted lines unobserved",
         "troops_y": "Troops",
         "peak": "Peak: {count} troops\nin a year between\n{start} and {end} (own scale)",
+        "peak_wide": "Peak: {count} troops in a year\nof {start}\u2013{end} (own scale)",
         "approx": "Approximate count ('about')",
         "about": "about {n}",
         "target_suffix": "{n} (target)",
@@ -212,6 +214,11 @@ TEXT: dict[str, dict[str, str]] = {
     },
 }
 UNITS = {"km": {"ar": "كم", "en": "km"}, "bases": {"ar": "قاعدة", "en": "bases"}}
+#: A troop level's area inside a sentence ("to 2,500 in Iraq as a whole"), where the descriptor's
+#: label is a heading ("All Iraq"); areas not listed use their label.
+AREA_IN_TEXT: dict[str, dict[str, str]] = {
+    "en": {"iraq": "Iraq as a whole", "federal_iraq": "federal Iraq", "kurdistan": "the Kurdistan region"},
+}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -448,7 +455,23 @@ def _legend(ax, handles, labels, lang: str, **kw):
         kw.setdefault("markerfirst", False)
         kw.setdefault("handletextpad", 1.1)  # Arabic glyphs overhang their box: keep clear of markers
         kw.setdefault("alignment", "right")
-    return ax.legend(handles, [_t(s, lang) for s in labels], **kw)
+    return ax.legend(handles, [_t(_capital(s, lang), lang) for s in labels], **kw)
+
+
+def _capital(text: str, lang: str) -> str:
+    """English: `text` with a capital first letter (a legend entry; "part handed over" is a
+    descriptor label written for use inside a sentence)."""
+    return text[:1].upper() + text[1:] if lang == "en" else text
+
+
+def _in_list(items: list[str], lang: str) -> list[str]:
+    """English: the items of a run-on list, the first with a capital and the others with a small
+    first letter ("Foreign presence, contractors evacuated"), an acronym ("US ...") kept.  For
+    category labels, not names."""
+    if lang != "en":
+        return list(items)
+    return [_capital(s, lang) if i == 0 else s[:1].lower() + s[1:] if s[1:2].islower() else s
+            for i, s in enumerate(items)]
 
 
 def _under(ax, x: float, pts: float = 24) -> dict:
@@ -712,11 +735,16 @@ def _clear_side(ax, line_xs, x: float, text: str, lang: str, gap_pt: float) -> s
     return "right" if clear(x, x + reach) else "left"
 
 
-def _keep(text: str) -> str:
-    """`text` with its dates and Latin parentheticals unbreakable (analysis.text_ar)."""
-    from .text_ar import keep_together
+_EN_MONTHS = "|".join(arabic.MONTHS_ENGLISH)
+_EN_DATE_RE = re.compile(rf"\b(?:[0-9]{{1,2}} )?(?:{_EN_MONTHS})(?: [0-9]{{4}})?\b")
 
-    return keep_together(text)
+
+def _keep(text: str) -> str:
+    """`text` with its dates and Latin parentheticals unbreakable (analysis.text_ar), English
+    dates too ("9 December 2021")."""
+    from .text_ar import NBSP, keep_together
+
+    return _EN_DATE_RE.sub(lambda m: m.group(0).replace(" ", NBSP), keep_together(text))
 
 
 def _milestone_ids(ids) -> list[str]:
@@ -796,7 +824,9 @@ def _peak_inset(ax, s, off, lang: str) -> None:
     for side in ("top", "left", "right"):
         ins.spines[side].set_visible(False)
     ins.spines["bottom"].set_color(MUTED)
-    text = _copy("peak", lang, count=_num(r["count"]),
+    # (English on a wide chart: two short lines, as the Arabic; three reached the first level's line)
+    key = "peak_wide" if lang == "en" and not _narrow(ax) else "peak"
+    text = _copy(key, lang, count=_num(r["count"]),
                  start=_date_text(start, "year", lang), end=_date_text(end, "year", lang))
     # from the inset's reading side; on a user's grid from its left edge, inside the panel
     x, ha = (1.0, "right") if lang == "ar" and _sourceline.one_chart(ax) else (0.0, "left") if lang == "ar" else (0.0, "left")
@@ -972,7 +1002,8 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
         end_txt = _copy("about", lang, n=_num(last["end_count"])) if bool(last["end_approximate"]) else _num(last["end_count"])
         _title(ax, _copy("troops_title", lang) if title else None,
                _copy("troops_sub", lang, peak=_num(last["start_count"]), last=end_txt,
-                     area=area_lbl.get(last["end_area"], last["end_area"]),
+                     area=AREA_IN_TEXT.get(lang, {}).get(last["end_area"])
+                     or area_lbl.get(last["end_area"], last["end_area"]),
                      year=_date_text(last["end_date"], last["end_date_precision"], lang)), lang,
                above=22 if _narrow(ax) else 0)  # the milestone letters
         if source_line:
@@ -1087,7 +1118,8 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
             undated = g[~g["dated"]]
             if len(undated):  # one line per base, in the events' order, so several never overprint
                 sep = "، " if lang == "ar" else ", "
-                text = _copy("undated", lang, state=sep.join(state_lbl.get(st, st) for st in undated["state"]))
+                states = [state_lbl.get(st, st) for st in undated["state"]]
+                text = _copy("undated", lang, state=sep.join(_in_list(states, lang)))
                 if narrow:
                     text = _wrap_to(text, note_pt, lang)
                 else:
@@ -1243,7 +1275,7 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         if len(ms_dates):
             hi_all = max(hi_all, ms_dates.max())
         # (narrow: room before the first attack for its casualties, written left of it)
-        x0 = pd.Timestamp(lo_all) - pd.DateOffset(months=30 if narrow and lang == "en" else 12)
+        x0 = pd.Timestamp(lo_all) - pd.DateOffset(months=40 if narrow and lang == "en" else 12)
         x1 = pd.Timestamp(hi_all) + pd.DateOffset(months=6)
         _year_axis(ax, x0, x1, lang, step=2 if narrow else 1)
         ax.set_ylim(-1.1, len(lanes) + (0.3 if narrow else 1.0))  # headroom for milestone labels (two levels), room for undated notes
@@ -1307,8 +1339,6 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
                 bits.append(_copy("killed", lang, n=int(r["_k"])))
             if r["_i"]:
                 bits.append(_copy("injured", lang, n=int(r["_i"])))
-            if narrow and lang == "en":  # Latin runs wide: number under the word
-                bits = [b.replace(" ", "\n") for b in bits]
             txt = "\n".join(bits)
             if bool(pd.notna(r["casualties_approximate"]) and r["casualties_approximate"]):
                 txt += _copy("approx_suffix", lang)
@@ -1424,7 +1454,8 @@ def plot_attacks_per_year(data=None, *, ax=None, lang: str = "ar", source_line: 
         m = 0.45 if _narrow(ax) else 0.6  # narrow: every point of width to the bars' words
         ax.set_xlim(-m, xs[-1] + m if len(xs) else m)
         ax.set_ylim(0, max(top.max() * 1.6, 1) if len(top) else 1)
-        ax.yaxis.set_major_locator(MaxNLocator(3 if _narrow(ax) else 4, integer=True))
+        # (English narrow: the y axis is on the left, where a tick met the first bar's words)
+        ax.yaxis.set_major_locator(MaxNLocator((2 if lang == "en" else 3) if _narrow(ax) else 4, integer=True))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _t(_num(v), lang)))
         ax.set_ylabel(_t(_copy("per_year_y", lang), lang), fontsize=TEXT_PT, color=MUTED)
         hs, ls_ = [b1, b2], [labels.get("single", "single"), labels.get("series", "series")]
@@ -1521,10 +1552,14 @@ def _claim_value(tables, row, lang: str) -> str:
     near = [k for k in lbl if k.endswith("_" + value)]
     if len(near) == 1:
         return lbl[near[0]]
-    words = " ".join(str(row[f"claim_{lang}"]).split()[:3])
-    if lang == "en" and len(words) > 12 and value.isalpha():  # Latin runs wide: the bare value
-        return value.capitalize()
-    return words
+    claim = str(row[f"claim_{lang}"])
+    if lang == "en":
+        if len(claim) > 24 and value.isalpha():  # Latin runs wide: the bare value
+            return value.capitalize()
+        # whole: the first words could say the opposite ("The US owns" of "The US owns no
+        # bases"); the matrix cell cuts it short with "…", the phone variant's list shows it all
+        return claim
+    return " ".join(claim.split()[:3])
 
 
 def _drawable(tables, src_ids):
@@ -1696,7 +1731,8 @@ def plot_sources(data=None, *, ax=None, lang: str = "ar", min_sources: int = 2, 
             ax.yaxis.tick_right()
         ax.set_yticks([y[i] for i in range(n)])
         # dates and Latin parentheticals are held together (no-break spaces): never split
-        ax.set_yticklabels([_t("\n".join(textwrap.wrap(_keep(text), width)), lang) for _, text, _ in rows],
+        wrap = _balanced_wrap if lang == "en" else textwrap.wrap  # (English: no one-word last line)
+        ax.set_yticklabels([_t("\n".join(wrap(_keep(text), width)), lang) for _, text, _ in rows],
                            linespacing=_matrix_ls(lang), va=LABEL_VA)  # the unit row heights are measured in
         for tick, (kind, _, _) in zip(ax.get_yticklabels(), rows, strict=True):
             tick.set_fontsize(TICK_PT if kind == "header" else TEXT_PT)
