@@ -1934,13 +1934,16 @@ class _Drawers(Mapping):
 FIGURES: Mapping[str, Callable[..., Figure]] = _Drawers()
 
 
-def _save(fig: Figure, path: Path, fmt: str, data: str | None = None) -> None:
+def _save(fig: Figure, path: Path, fmt: str, data: str | None = None, lang: str | None = None) -> None:
     """Write one format of a figure atomically (see analysis.atomic).  An SVG names the digest of
-    the data it was drawn from (`data`, analysis.package.data_digest), so the briefing can refuse
-    figures drawn from other data."""
+    the data it was drawn from (`data`, analysis.package.data_digest) and its language
+    (dc:language), so the briefing can refuse figures drawn from other data or for the other
+    edition."""
     meta = arabic.savefig_metadata(fmt)
     if fmt == "svg" and data:
         meta["Description"] = f"{registry.DATA_NOTE}{data}"
+    if fmt == "svg" and lang:
+        meta["Language"] = lang
     atomic.write_with(path, lambda fh: fig.savefig(fh, format=fmt, dpi=PNG_DPI if fmt == "png" else None,
                                                    metadata=meta, facecolor="white"))
 
@@ -1955,7 +1958,7 @@ def _draw_and_save(tables, name: str, out: Path, formats=FORMATS, data=None) -> 
         try:
             for fmt in formats:
                 path = out / f"{name}.{fmt}"
-                _save(fig, path, fmt, data)
+                _save(fig, path, fmt, data, lang)
                 written.append(path)
         finally:
             plt.close(fig)
