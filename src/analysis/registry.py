@@ -27,19 +27,19 @@ LANGS: tuple[str, ...] = ("ar", "en")
 NARROW_SUFFIX = "-narrow"
 
 _ARABIC: tuple[Entry, ...] = (
-    Entry("troops", "analysis.figures:_fig_troops"),
-    Entry("bases", "analysis.figures:_fig_bases"),
-    Entry("attacks", "analysis.figures:_fig_attacks"),
-    Entry("sources", "analysis.figures:_fig_sources"),
-    Entry("map", "analysis.figures:_fig_map"),
-    Entry("timeline", "analysis.figures:_fig_timeline"),
+    Entry("troops", "analysis.figures.troops:_fig_troops"),
+    Entry("bases", "analysis.figures.bases:_fig_bases"),
+    Entry("attacks", "analysis.figures.attacks:_fig_attacks"),
+    Entry("sources", "analysis.figures.sources:_fig_sources"),
+    Entry("map", "analysis.figures.output:_fig_map"),
+    Entry("timeline", "analysis.figures.output:_fig_timeline"),
     # phone variants (4 in wide: 8 pt text >= 9 CSS px at 390 px)
-    Entry("map-narrow", "analysis.figures:_fig_map_narrow", narrow_of="map"),
-    Entry("timeline-narrow", "analysis.figures:_fig_timeline_narrow", narrow_of="timeline"),
-    Entry("troops-narrow", "analysis.figures:_fig_troops_narrow", narrow_of="troops"),
-    Entry("attacks-narrow", "analysis.figures:_fig_attacks_narrow", narrow_of="attacks"),
-    Entry("bases-narrow", "analysis.figures:_fig_bases_narrow", narrow_of="bases"),
-    Entry("sources-narrow", "analysis.figures:_fig_sources_narrow", narrow_of="sources"),
+    Entry("map-narrow", "analysis.figures.output:_fig_map_narrow", narrow_of="map"),
+    Entry("timeline-narrow", "analysis.figures.output:_fig_timeline_narrow", narrow_of="timeline"),
+    Entry("troops-narrow", "analysis.figures.troops:_fig_troops_narrow", narrow_of="troops"),
+    Entry("attacks-narrow", "analysis.figures.attacks:_fig_attacks_narrow", narrow_of="attacks"),
+    Entry("bases-narrow", "analysis.figures.bases:_fig_bases_narrow", narrow_of="bases"),
+    Entry("sources-narrow", "analysis.figures.sources:_fig_sources_narrow", narrow_of="sources"),
 )
 
 
@@ -81,6 +81,13 @@ def briefing(lang: str = "ar") -> tuple[str, ...]:
 
 #: The Arabic briefing's numbered figures.
 BRIEFING: tuple[str, ...] = briefing("ar")
+
+
+def narrow(lang: str = "ar") -> dict[str, str]:
+    """Figure name -> the name of its phone variant, for the `lang` edition only."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    return {wide: phone for wide, phone in NARROW.items() if _BY_NAME[wide].lang == lang}
 
 
 def entry(name: str) -> Entry:
