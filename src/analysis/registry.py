@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import import_module
 
+from .config import LANGS  # noqa: F401  (the editions; re-exported)
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -23,7 +25,6 @@ class Entry:
     lang: str = "ar"  #: the edition it is drawn for, passed to the drawer: "ar" or "en"
 
 
-LANGS: tuple[str, ...] = ("ar", "en")
 NARROW_SUFFIX = "-narrow"
 
 _ARABIC: tuple[Entry, ...] = (
