@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import import_module
 
-from .config import LANGS  # noqa: F401  (the editions; re-exported)
+from .config import LANGS  # the editions: one twin of each figure per language after Arabic
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def _twin(entry: Entry, lang: str) -> Entry:
 
 
 #: Every figure: the Arabic ones, then their English twins in the same order.
-FIGURES: tuple[Entry, ...] = _ARABIC + tuple(_twin(e, "en") for e in _ARABIC)
+FIGURES: tuple[Entry, ...] = _ARABIC + tuple(_twin(e, lang) for lang in LANGS if lang != "ar" for e in _ARABIC)
 _BY_NAME: dict[str, Entry] = {e.name: e for e in FIGURES}
 
 #: How a figure's SVG names the data it was drawn from: DATA_NOTE + the data's digest
