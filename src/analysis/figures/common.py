@@ -3,6 +3,7 @@ titles, legends, the time axis, milestones, the years no source covers, the sour
 and the layout of a briefing figure of one chart."""
 from __future__ import annotations
 
+import functools
 import re
 import textwrap
 from collections.abc import Mapping
@@ -484,12 +485,20 @@ def _gap_bands(ax, tables, lang: str, *, categorical: list | None = None):
 
 def _text_width_pt(text: str, fontsize: float, lang: str, weight: str = "bold") -> float:
     """Width in points of a one-line label, measured from the font (no figure needed)."""
+    return max(_line_width_pt(line, float(fontsize), lang, weight) for line in text.split("\n"))
+
+
+@functools.lru_cache(maxsize=8192)
+def _line_width_pt(line: str, fontsize: float, lang: str, weight: str) -> float:
+    """One line's width, remembered: the layouts measure the same candidate lines again and again
+    (a figure's height is found by laying it out), and shaping Arabic costs milliseconds a line.
+    The bundled fonts are what every measurement uses (arabic.style), so the width of a string
+    does not change within a process."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import TextToPath
 
     prop = FontProperties(family=arabic.font_families(lang), size=fontsize, weight=weight)
-    return max(TextToPath().get_text_width_height_descent(line, prop, ismath=False)[0]
-               for line in text.split("\n"))
+    return TextToPath().get_text_width_height_descent(line, prop, ismath=False)[0]
 
 
 def _line_between(ax, tables, ids, x: float, text: str, lang: str, pad_pt: float = 7) -> float | None:
