@@ -363,7 +363,15 @@ def test_pdf_keeps_every_row_and_word(rendered, lang):
     page numbers, the running header and repeated table header rows may differ in count."""
     ed = rendered[lang]
     q, b = word_bag(ed["quarto"]["pdf"]), word_bag(ed["builtin"]["pdf"])
-    missing = {w: n for w, n in (b - q).items() if not re.fullmatch(r"\d{1,2}", w)}
+    # a table's header row repeats on each page it runs onto, and the engines break pages apart
+    mds = [p.read_text(encoding="utf-8") for p in (rendered["clone"] / "report" / "_generated" / lang).glob("*.md")]
+    heads: set[str] = set()
+    for md in mds:
+        lines = md.splitlines()
+        for i, line in enumerate(lines[1:], 1):
+            if line.startswith("|-") and lines[i - 1].startswith("|"):
+                heads |= set(re.findall(r"[^\W\d_]+", BIDI.sub("", lines[i - 1])))
+    missing = {w: n for w, n in (b - q).items() if not re.fullmatch(r"\d{1,2}", w) and w not in heads}
     assert not missing, sorted(missing.items(), key=lambda x: -x[1])[:20]
     # citations name the outlet and the paragraph («إيلاف، ف19»), linked to the source's row:
     # both PDFs carry (nearly) every one of them
