@@ -16,11 +16,13 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from . import arabic
+from . import text_ar as _text_ar
+from .briefing import en as _en
 
 __all__ = ["UNKNOWN_OUTLET", "GID", "FONTSIZE", "source_ids", "text", "draw", "join"]
 
 #: The one name for an article whose outlet the text does not give.
-UNKNOWN_OUTLET = {"ar": "ناشر مجهول", "en": "Unknown outlet"}
+UNKNOWN_OUTLET = {"ar": _text_ar.UNKNOWN_PUBLISHER, "en": _en.UNKNOWN_PUBLISHER.capitalize()}
 #: Artist id of drawn source lines (tests and callers find them by it).
 GID = "analysis-source-line"
 #: Smallest text of the briefing's charts, in points (the source line sits at it).

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .briefing.en import UNKNOWN_PUBLISHER  # the one English name of an unknown publisher
 from .story_ar import conflict_anchor, source_anchor
 
 __all__ = ["source_anchor", "conflict_anchor", "outlet", "cite", "hedge", "summary", "watch", "UNKNOWN_PUBLISHER"]
-
-#: The one name the English briefing gives a source whose publisher is not known.
-UNKNOWN_PUBLISHER = "unknown publisher"
 
 
 def outlet(tables, source_id) -> str:

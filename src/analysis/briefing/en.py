@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from .markdown import NBSP, _isna
 
+#: The one name the English edition gives a source whose publisher is not known (text, tables and
+#: the figures' source lines, analysis.sourceline).
+UNKNOWN_PUBLISHER = "unknown publisher"
+
 
 def num(n) -> str:
     """An integer with thousands separators."""

@@ -122,6 +122,10 @@ def _num(n) -> str:
     return f"{int(n):,}"
 
 
+#: How a chart marks a date the source implies rather than states, as the tables do.
+INFERRED = {"ar": "(مستنتج)", "en": "(inferred)"}
+
+
 def _date_text(value, precision: str, lang: str) -> str:
     if precision not in ("day", "month", "year"):
         precision = "year"
@@ -366,6 +370,8 @@ def milestone_marks(tables, ids, lang: str, wrap: int | None = None) -> list[dic
             when = _date_text(span[0], "month", lang)
         else:
             when = _date_text(span[0], prec, lang)
+        if "date_basis" in rows and (rows["date_basis"].astype("string") == "inferred").any():
+            when += " " + INFERRED[lang]  # the date is no surer on the chart than in the tables
         x0 = _x(first["date"])
         x1 = x0
         if len(rows) == 1 and prec in ("month", "year"):
