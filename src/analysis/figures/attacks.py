@@ -73,8 +73,14 @@ def _mid(lo, hi) -> float:
     return (_x(lo) + _x(hi)) / 2
 
 
+#: Where the default milestones' labels sit (side, level), per language: the Arabic labels run
+#: the other way and are longer, so the combat-end one goes a little lower.
+MILESTONE_LAYOUT = {"ar": (("right", 0), ("right", 1.9), ("left", 0)),
+                    "en": (("right", 0), ("right", 1.7), ("left", 0))}
+
+
 def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M19", "M25"),
-                 milestone_layout=(("right", 0), ("right", 1.7), ("left", 0)), source_line: bool = True,
+                 milestone_layout=None, source_line: bool = True,
                  title: bool = True, narrow: bool = False, **kwargs):
     """Attack chronology: one lane per target, markers by weapon and coloured by perpetrator,
     sized by casualties (killed/injured written beside them); series drawn as spans; undated
@@ -187,7 +193,8 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         if narrow:
             keys = _milestone_letters(ax, tables, milestones, lang)
         else:
-            _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=1.0, wrap=21)
+            layout = milestone_layout or MILESTONE_LAYOUT[lang]
+            _milestones(ax, tables, milestones, lang, layout=layout, top=1.0, wrap=21)
         _gap_bands(ax, tables, lang)
         wh = [Line2D([], [], marker=WEAPON_MARKERS.get(w, "o"), color=INK, linestyle="none", markersize=5.5)
               for w in dict.fromkeys(used_weapons)]

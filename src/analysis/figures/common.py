@@ -371,7 +371,8 @@ def milestone_marks(tables, ids, lang: str, wrap: int | None = None) -> list[dic
         else:
             when = _date_text(span[0], prec, lang)
         if "date_basis" in rows and (rows["date_basis"].astype("string") == "inferred").any():
-            when += " " + INFERRED[lang]  # the date is no surer on the chart than in the tables
+            # the date is no surer on the chart than in the tables; the English date is the longer
+            when += (" " if lang == "ar" else "\n") + INFERRED[lang]
         x0 = _x(first["date"])
         x1 = x0
         if len(rows) == 1 and prec in ("month", "year"):
