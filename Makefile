@@ -19,7 +19,7 @@ CORPUS    := $(shell PYTHONPATH=src $(PYTHON) -m analysis.package data 2>/dev/nu
 SRC       := pyproject.toml $(shell find src/analysis -type f \( -name '*.py' -o -name '*.ttf' -o -name '*.lua' -o -name '*.typ' -o -name '*.css' -o -name '*.html' \) 2>/dev/null | LC_ALL=C sort)
 # Each stage depends on the code it runs, so an edit to the briefing code does not redraw figures.
 BRIEFING_SRC := $(filter src/analysis/report.py src/analysis/briefing/% src/analysis/templates/%,$(SRC))
-FIGURE_SRC   := $(filter src/analysis/figures.py src/analysis/registry.py src/analysis/maps.py src/analysis/timeline.py src/analysis/sourceline.py src/analysis/arabic.py src/analysis/fonts/%,$(SRC))
+FIGURE_SRC   := $(filter src/analysis/figures/% src/analysis/registry.py src/analysis/maps.py src/analysis/timeline.py src/analysis/sourceline.py src/analysis/arabic.py src/analysis/fonts/%,$(SRC))
 CORE_SRC     := $(filter-out $(BRIEFING_SRC) $(FIGURE_SRC),$(SRC))
 # The figure names come from the one list of figures, src/analysis/registry.py (no dependencies).
 FIGS      := $(shell cd src && $(PYTHON) -m analysis.registry)

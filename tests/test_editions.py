@@ -31,7 +31,7 @@ OTHER_EDITION = {"ar": "English edition", "en": "النسخة العربية"}
 #: Values that are the same marks in both languages or data identity, not prose.
 KEY_VALUES = ("troops.peak", "troops.last", "troops.cut_peak", "troops.cut_peak_pct", "troops.since",
               "troops.since_date", "bases.handed", "bases.remaining_name", "attacks.records", "attacks.worst_date",
-              "milestones.combat_end_date", "milestones.count", "sources.phrase", "conflicts.count", "data.hash")
+              "milestones.combat_end_date", "milestones.n", "sources.phrase", "conflicts.count", "data.hash")
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +80,14 @@ def pdf_texts(built):
                               check=True)
         out[lang] = plain(proc.stdout)
     return out
+
+
+def test_both_documents_quote_the_same_values():
+    """The editions are one briefing: every value one document quotes, the other quotes too."""
+    used = {lang: set(re.findall(r"\{\{<\s*value\s+([\w.]+)", (report.REPORT_DIR / f"briefing.{lang}.qmd")
+                                 .read_text(encoding="utf-8"))) for lang in LANGS}
+    assert used["ar"] == used["en"]
+    assert set(KEY_VALUES) <= used["ar"]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -182,3 +190,15 @@ def test_each_edition_shows_its_own_figures(pages, lang):
     assert len(svgs) >= len(report.FIGURES)
     langs = {m.group(1) for s in svgs for m in [re.search(r"<dc:language>(\w+)</dc:language>", s)] if m}
     assert langs == {lang}
+
+
+def test_a_figure_drawn_for_the_other_edition_is_refused(tmp_path, built):
+    """An English SVG under an Arabic figure's name (a copy, a hand edit) stops the build with
+    a clear error, instead of showing English labels in the Arabic edition."""
+    import shutil
+
+    figs = tmp_path / "figs"
+    shutil.copytree(built["figures"], figs)
+    shutil.copy2(figs / "troops-en.svg", figs / "troops.svg")
+    with pytest.raises(report.ReportError, match=r"troops\.svg \(en\).*other edition"):
+        report.generate(None, tmp_path / "project", figs)

@@ -173,6 +173,28 @@ def test_no_text_overlaps_text(name, lang, tables):
     assert not found, f"{name} [{lang}]:\n" + "\n".join(found)
 
 
+ENGLISH = [pytest.param(n, marks=pytest.mark.xdist_group(f"{n}:en"), id=n)
+           for n in figures.FIGURES if registry.lang_of(n) == "en"]
+
+
+@pytest.mark.parametrize("name", ENGLISH)
+def test_english_figures_are_english(name, tables):
+    """An English figure (NAME-en) draws no Arabic letter, its source line starts "Source", and
+    its text reads left to right (left-aligned source line, y axis on the left)."""
+    fig, texts, _ = drawn(name, "en", tables)
+    arabic_texts = [describe(t) for t in texts if arabic.has_arabic(t.get_text())]
+    assert not arabic_texts, f"{name}: Arabic letters in {arabic_texts[:5]}"
+    lines = source_lines(fig)
+    assert lines and all(t.get_text().startswith("Source") for t in lines), [t.get_text()[:30] for t in lines]
+    assert all(t.get_horizontalalignment() == "left" for t in lines)
+
+
+def test_the_english_check_catches_arabic(tables):
+    """The check above fails on the Arabic figure of the same name."""
+    fig, texts, _ = drawn("troops", "ar", tables)
+    assert any(arabic.has_arabic(t.get_text()) for t in texts)
+
+
 def cut_by_edge(fig, texts, renderer):
     edge = fig.bbox
     return [describe(t) for t in texts

@@ -23,7 +23,7 @@ import pandas as pd  # noqa: E402
 from analysis import arabic, figures  # noqa: E402
 from analysis.arabic import label  # noqa: E402
 
-SRC = Path(figures.__file__).resolve().parents[1]
+SRC = Path(arabic.__file__).resolve().parents[1]  # src/
 PLOTS = {
     "troops": figures.plot_troops,
     "bases": figures.plot_bases,
@@ -190,6 +190,35 @@ def test_plain_dict_and_modified_table(tables):
     modified = dict(plain, troop_levels=pd.concat([tl, extra], ignore_index=True))
     ax = figures.plot_troops(modified, lang="en")
     assert any("4,321" in t for t in texts(ax))
+
+
+def test_the_package_keeps_the_one_modules_names():
+    """analysis.figures is a package of one module per plot family; what was importable from the
+    one module still is, from the same place."""
+    from analysis.figures import (  # noqa: F401
+        FIGSIZE,
+        FIGURES,
+        FORMATS,
+        MIN_PT,
+        TEXT,
+        plot_attacks,
+        plot_attacks_per_year,
+        plot_bases,
+        plot_bases_map,
+        plot_sources,
+        plot_timeline,
+        plot_troops,
+        sources_geometry,
+        write_all,
+    )
+    from analysis.maps import plot_bases_map as from_maps
+    from analysis.timeline import plot_timeline as from_timeline
+
+    assert plot_timeline is from_timeline and plot_bases_map is from_maps
+    assert {f.__module__ for f in (plot_troops, plot_bases, plot_attacks, plot_sources)} == {
+        "analysis.figures.troops", "analysis.figures.bases", "analysis.figures.attacks", "analysis.figures.sources"}
+    with pytest.raises(AttributeError):
+        figures.no_such_name  # noqa: B018
 
 
 def test_import_analysis_does_not_import_matplotlib():

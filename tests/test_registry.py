@@ -40,6 +40,8 @@ def test_every_arabic_figure_has_an_english_twin_under_its_own_name():
         else:
             assert en.name == f"{ar.name}-en" and en.narrow_of is None
     assert registry.NARROW["troops-en"] == "troops-en-narrow"
+    assert registry.narrow("ar") | registry.narrow("en") == registry.NARROW
+    assert set(registry.narrow("en")) == set(registry.briefing("en"))
     with pytest.raises(ValueError):
         registry.briefing("fr")
 
@@ -63,9 +65,9 @@ def test_a_figure_is_drawn_in_its_own_language_only():
 def test_write_all_picks_the_figures_of_one_edition(tmp_path, monkeypatch):
     """write_all(lang=...) writes that edition's figures, each in its language; lang=None both."""
     drawn = []
-    monkeypatch.setattr(figures, "_draw_and_save", lambda tables, name, out, formats, data:
+    monkeypatch.setattr(figures.output, "_draw_and_save", lambda tables, name, out, formats, data:
                         drawn.append((name, registry.lang_of(name))) or [])
-    monkeypatch.setattr(figures, "_jobs", lambda: 1)
+    monkeypatch.setattr(figures.output, "_jobs", lambda: 1)
     figures.write_all(out_dir=tmp_path, tables={}, lang="en")
     assert [n for n, _ in drawn] == [n for n in registry.NAMES if n.endswith(("-en", "-en-narrow"))]
     drawn.clear()

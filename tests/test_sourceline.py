@@ -47,6 +47,21 @@ def test_arabic_line_prefix_join_and_note(tables):
     assert one.startswith("المصدر: ") or one.startswith("المصادر: ")
 
 
+def test_english_line_prefix_join_note_and_no_arabic(tables):
+    """The English source line: "Sources: A (2021), B (2021) and C (2026); project analysis",
+    then "Note: ...", in English words only (the outlets' *_en names)."""
+    from analysis.arabic import has_arabic
+
+    text = sourceline.text(tables, {"troop_levels": tables.troop_levels["obs_id"]}, "en", note="a test")
+    first, *rest = text.split("\n")
+    assert first.startswith("Sources: ") and " and " in first and first.endswith("; project analysis")
+    assert rest and rest[-1] == "Note: a test"
+    assert not has_arabic(text)
+    sid = str(tables.troop_levels["source_id"].iloc[0])
+    name, year = _outlet(tables, sid, "en")
+    assert f"{name} ({year})" in first
+
+
 def test_unknown_outlet_has_one_name(tables):
     unknown = tables.sources[tables.sources["outlet_ar"].isna()]["source_id"].astype(str)
     assert len(unknown)  # the corpus has one article without a named outlet

@@ -13,7 +13,7 @@ import matplotlib.dates as mdates  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from analysis import arabic, figures, timeline  # noqa: E402
+from analysis import arabic, figures, sourceline, timeline  # noqa: E402
 from analysis.arabic import label  # noqa: E402
 
 
@@ -77,7 +77,7 @@ def test_statements_are_left_to_the_table_and_the_note_says_so(tables):
     assert shown and not [i for i in shown if kinds[i] in timeline.STATEMENT_KINDS]
     assert events["n_shown"] == len(shown) < all_["n_shown"] == events["n_all"]
     ax = timeline.plot_timeline(tables, lang="en")
-    line = next(t.get_text() for t in ax.texts if t.get_gid() == figures._sourceline.GID).replace("\n", " ")
+    line = next(t.get_text() for t in ax.texts if t.get_gid() == sourceline.GID).replace("\n", " ")
     assert f"shows {len(shown)} of {events['n_all']} milestones" in line
 
 
@@ -131,3 +131,7 @@ def test_registered_as_a_briefing_figure():
     from analysis import report
 
     assert "timeline" in figures.FIGURES and "timeline" in report.FIGURES
+    from analysis import registry
+
+    assert "timeline-en" in figures.FIGURES and "timeline-en" in registry.briefing("en")
+    assert registry.NARROW["timeline-en"] == "timeline-en-narrow"

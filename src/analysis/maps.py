@@ -134,13 +134,13 @@ def _open_states(tables) -> set[str]:
 
 
 def _years(lang: str, years: list[int]) -> str:
-    """The span of the articles' years: "2021-2026"; in Arabic in words around the numbers, since a
+    """The span of the articles' years: "2021–2026" (an en dash); in Arabic in words around the numbers, since a
     bare "2021-2026" inside right-to-left text may be drawn with the years swapped."""
     if not years:
         return ""
     if years[0] == years[-1]:
         return str(years[0])
-    return f"{years[0]}-{years[-1]}" if lang == "en" else f"بين {years[0]} و{years[-1]}"
+    return f"{years[0]}\u2013{years[-1]}" if lang == "en" else f"بين {years[0]} و{years[-1]}"
 
 
 def map_layers(data=None, lang: str = "ar") -> dict:
@@ -169,6 +169,8 @@ def map_layers(data=None, lang: str = "ar") -> dict:
         claims = []
         for x in c["claims"]:
             value = x[f"claim_{lang}"] if not x["value_km"] else TEXT[lang]["km"].format(n=f"{x['value_km']:g}")
+            if lang == "en" and value[1:2].islower():  # inside a list: "75 km (…), in Erbil city (Elaph)"
+                value = value[:1].lower() + value[1:]
             claims.append({**x, "display": value,
                            "text": TEXT[lang]["claim"].format(value=value, who=outlets.get(x["source_id"], x["source_id"]))})
         near = next(x for x in claims if x["claim_id"] == c["nearest"])
@@ -295,6 +297,13 @@ class _Placer:
         x, y = ax.transData.transform((lon, lat))
         h = size_pt * self.px / 2 + 1
         self.block(x - h, y - h, x + h, y + h)
+
+    def block_line(self, ax, a, b, half_px: float = 1.5, steps: int = 60):
+        """Keep labels off the segment from `a` to `b` ((lon, lat) each): small boxes along it."""
+        (x0, y0), (x1, y1) = ax.transData.transform([a, b])
+        for i in range(steps + 1):
+            x, y = x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps
+            self.block(x - half_px, y - half_px, x + half_px, y + half_px)
 
     def _free(self, box, area, pad=None):
         x0, y0, x1, y1 = box
@@ -511,6 +520,10 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
             placer_in.block(hb.x0, hb.y0, hb.x1, hb.y1)
             for p, size in drawn_in:
                 placer_in.block_marker(ins, p["lon"], p["lat"], size)
+            if lang == "en":  # a Latin label ran along a distance line (the Arabic ones clear it)
+                for c in layers["checks"]:
+                    a, b = pl.loc[c["base_place"]], pl.loc[c["origin_place"]]
+                    placer_in.block_line(ins, (a["lon"], a["lat"]), (b["lon"], b["lat"]))
             for p, size in drawn_in:
                 label_point(ins, p, size, in_box, placer_in)
         # computed distances beside each line, on the main map outside the inset's frame

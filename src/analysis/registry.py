@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import import_module
 
+from .config import LANGS  # the editions: one twin of each figure per language after Arabic
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -23,23 +25,22 @@ class Entry:
     lang: str = "ar"  #: the edition it is drawn for, passed to the drawer: "ar" or "en"
 
 
-LANGS: tuple[str, ...] = ("ar", "en")
 NARROW_SUFFIX = "-narrow"
 
 _ARABIC: tuple[Entry, ...] = (
-    Entry("troops", "analysis.figures:_fig_troops"),
-    Entry("bases", "analysis.figures:_fig_bases"),
-    Entry("attacks", "analysis.figures:_fig_attacks"),
-    Entry("sources", "analysis.figures:_fig_sources"),
-    Entry("map", "analysis.figures:_fig_map"),
-    Entry("timeline", "analysis.figures:_fig_timeline"),
+    Entry("troops", "analysis.figures.troops:_fig_troops"),
+    Entry("bases", "analysis.figures.bases:_fig_bases"),
+    Entry("attacks", "analysis.figures.attacks:_fig_attacks"),
+    Entry("sources", "analysis.figures.sources:_fig_sources"),
+    Entry("map", "analysis.figures.output:_fig_map"),
+    Entry("timeline", "analysis.figures.output:_fig_timeline"),
     # phone variants (4 in wide: 8 pt text >= 9 CSS px at 390 px)
-    Entry("map-narrow", "analysis.figures:_fig_map_narrow", narrow_of="map"),
-    Entry("timeline-narrow", "analysis.figures:_fig_timeline_narrow", narrow_of="timeline"),
-    Entry("troops-narrow", "analysis.figures:_fig_troops_narrow", narrow_of="troops"),
-    Entry("attacks-narrow", "analysis.figures:_fig_attacks_narrow", narrow_of="attacks"),
-    Entry("bases-narrow", "analysis.figures:_fig_bases_narrow", narrow_of="bases"),
-    Entry("sources-narrow", "analysis.figures:_fig_sources_narrow", narrow_of="sources"),
+    Entry("map-narrow", "analysis.figures.output:_fig_map_narrow", narrow_of="map"),
+    Entry("timeline-narrow", "analysis.figures.output:_fig_timeline_narrow", narrow_of="timeline"),
+    Entry("troops-narrow", "analysis.figures.troops:_fig_troops_narrow", narrow_of="troops"),
+    Entry("attacks-narrow", "analysis.figures.attacks:_fig_attacks_narrow", narrow_of="attacks"),
+    Entry("bases-narrow", "analysis.figures.bases:_fig_bases_narrow", narrow_of="bases"),
+    Entry("sources-narrow", "analysis.figures.sources:_fig_sources_narrow", narrow_of="sources"),
 )
 
 
@@ -58,7 +59,7 @@ def _twin(entry: Entry, lang: str) -> Entry:
 
 
 #: Every figure: the Arabic ones, then their English twins in the same order.
-FIGURES: tuple[Entry, ...] = _ARABIC + tuple(_twin(e, "en") for e in _ARABIC)
+FIGURES: tuple[Entry, ...] = _ARABIC + tuple(_twin(e, lang) for lang in LANGS if lang != "ar" for e in _ARABIC)
 _BY_NAME: dict[str, Entry] = {e.name: e for e in FIGURES}
 
 #: How a figure's SVG names the data it was drawn from: DATA_NOTE + the data's digest
@@ -81,6 +82,13 @@ def briefing(lang: str = "ar") -> tuple[str, ...]:
 
 #: The Arabic briefing's numbered figures.
 BRIEFING: tuple[str, ...] = briefing("ar")
+
+
+def narrow(lang: str = "ar") -> dict[str, str]:
+    """Figure name -> the name of its phone variant, for the `lang` edition only."""
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
+    return {wide: phone for wide, phone in NARROW.items() if _BY_NAME[wide].lang == lang}
 
 
 def entry(name: str) -> Entry:

@@ -158,23 +158,30 @@ def _write(path: Path, text: str | bytes) -> None:
 
 def _figure_files(figures_dir: Path, digest: str | None = None) -> dict[str, Path]:
     """Every figure the registry lists, phone variants included (the HTML shows those below 48rem).
-    A figure whose SVG names other data than `digest` (registry.DATA_NOTE) is refused: the
-    briefing never pairs its tables with figures drawn from other data."""
-    out, missing, stale = {}, [], []
+    A figure whose SVG names other data than `digest` (registry.DATA_NOTE), or another language
+    than its registry entry's (dc:language), is refused: the briefing never pairs its tables with
+    figures drawn from other data, nor an edition with the other edition's figures."""
+    out, missing, stale, foreign = {}, [], [], []
     for name in registry.NAMES:
         p = figures_dir / f"{name}.svg"
         if not p.is_file():
             missing.append(p.name)
             continue
         out[name] = p
+        head = p.read_bytes()[:4096].decode("utf-8", "replace")
         if digest:
-            head = p.read_bytes()[:4096].decode("utf-8", "replace")
             drawn = re.search(re.escape(registry.DATA_NOTE) + r"([0-9a-f]{64})", head)
             if drawn and drawn.group(1) != digest:
                 stale.append(p.name)
+        lang = re.search(r"<dc:language>(\w+)</dc:language>", head)
+        if lang and lang.group(1) != registry.lang_of(name):
+            foreign.append(f"{p.name} ({lang.group(1)})")
     if missing:
         raise ReportError(f"Figures {', '.join(missing)} are missing in {figures_dir}; "
                           f"run `python -m analysis figures --out {figures_dir}` first.")
+    if foreign:
+        raise ReportError(f"Figures {', '.join(foreign)} in {figures_dir} are drawn in the other edition's language; "
+                          f"draw them again: `python -m analysis figures --out {figures_dir}`.")
     if stale:
         raise ReportError(f"Figures {', '.join(stale)} in {figures_dir} were drawn from other data than the "
                           f"briefing's; draw them again: `python -m analysis figures --out {figures_dir}` "

@@ -21,10 +21,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import FixedLocator
 
 from . import arabic
 from . import attacks as _attacks
 from . import figures as _f
+from . import sourceline as _sourceline
 
 __all__ = ["plot_timeline", "timeline_geometry", "figure_height", "START", "FIGSIZE", "NARROW_WIDTH",
            "STATEMENT_KINDS"]
@@ -215,7 +217,7 @@ def plot_timeline(data=None, *, ax=None, lang: str = "ar", kinds=None, narrow: b
         # other (or third) year labelled, every year ticked
         step = 2 if width >= 5.5 else 3
         first = pd.Timestamp(START).year  # labelled from the axis' first year on
-        ax.xaxis.set_major_locator(_f.FixedLocator(
+        ax.xaxis.set_major_locator(FixedLocator(
             [_f._x(f"{y}-01-01") for y in range(first, geo["x_end"].year + 1, step)]))
         ax.grid(axis="x", color=_f.GRID, linewidth=0.6)
         ax.set_axisbelow(True)
@@ -278,7 +280,7 @@ def plot_timeline(data=None, *, ax=None, lang: str = "ar", kinds=None, narrow: b
             from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
             fig = ax.figure
-            if _f._sourceline.one_chart(ax):  # from the figure's edge, as the title
+            if _sourceline.one_chart(ax):  # from the figure's edge, as the title
                 x = 0.1 / fig.get_figwidth()
                 x, base = (1 - x if lang == "ar" else x), fig.transSubfigure
             else:
@@ -294,9 +296,9 @@ def plot_timeline(data=None, *, ax=None, lang: str = "ar", kinds=None, narrow: b
         if source_line:
             note = t["shown"].format(n=geo["n_shown"], total=geo["n_all"]) if geo["n_shown"] < geo["n_all"] else None
             ids = [r["id"] for r in geo["rows"]] + geo["early_ids"]
-            room = width if _f._sourceline.one_chart(ax) else ax.get_position().width * width * 0.85
-            wrap = max(30, int(_f._sourceline.WRAP[lang] * room / FIGSIZE[0]))
-            _f._sourceline.draw(ax, _f._sourceline.text(tables, {"milestones": ids}, lang, note=note, wrap=wrap),
+            room = width if _sourceline.one_chart(ax) else ax.get_position().width * width * 0.85
+            wrap = max(30, int(_sourceline.WRAP[lang] * room / FIGSIZE[0]))
+            _sourceline.draw(ax, _sourceline.text(tables, {"milestones": ids}, lang, note=note, wrap=wrap),
                                 lang)
         _f._finish(ax, lang)
     return ax

@@ -156,12 +156,15 @@ def hedge(tables, rows) -> str:
     return "وتختلف المصادر هنا في: " + "؛ ".join(parts) + "، انظر [قسم خلافات المصادر](#sec-conflicts)."
 
 
-def _briefing(tables) -> Path | None:
+def _briefings(tables) -> list[Path]:
+    """The editions' documents beside the data (report/briefing.<lang>.qmd) that exist."""
+    from .config import LANGS
+
     pkg = getattr(tables, "package", None)
     if pkg is None:
-        return None
-    path = Path(pkg.root).resolve().parent / "report" / "briefing.qmd"
-    return path if path.is_file() else None
+        return []
+    paths = [Path(pkg.root).resolve().parent / "report" / f"briefing.{lang}.qmd" for lang in LANGS]
+    return [p for p in paths if p.is_file()]
 
 
 def _finding_problems(tables, qmd: str, descriptor: str) -> list:
@@ -340,8 +343,7 @@ def problems(tables) -> list:
         for line, r in _rows(tables, "base_events"):
             if r.event_id in expected & counted:
                 p.append(Problem(file["base_events"], line, "modality", "an expected event is counted as a handover or a current state"))
-    qmd = _briefing(tables)
-    if qmd is not None:
+    for qmd in _briefings(tables):  # every edition hedges its findings
         try:
             p += _finding_problems(tables, qmd.read_text(encoding="utf-8"), qmd.name)
         except (KeyError, IndexError, ValueError) as err:  # data too broken to find the findings' rows

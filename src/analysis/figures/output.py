@@ -1,0 +1,172 @@
+"""The briefing's figures by name (`FIGURES`, from analysis.registry) and their writing to
+SVG, PNG and PDF (`write_all`): each in its own language, reproducibly and atomically."""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from .. import arabic, atomic, registry
+from .common import _layout
+from .theme import FORMATS, PNG_DPI
+
+
+def _fig_timeline(tables, lang: str = "ar", narrow: bool = False) -> Figure:
+    from ..timeline import FIGSIZE as TL_SIZE  # builds on this module
+    from ..timeline import NARROW_WIDTH, figure_height, plot_timeline
+
+    width = NARROW_WIDTH if narrow else TL_SIZE[0]
+    fig = plt.figure(figsize=(width, figure_height(tables, lang, narrow=narrow)), layout=_layout())
+    fig._analysis_edges = True
+    plot_timeline(tables, ax=fig.add_subplot(), lang=lang, narrow=narrow, title=False)
+    return fig
+
+
+def _fig_timeline_narrow(tables, lang: str = "ar") -> Figure:
+    return _fig_timeline(tables, lang, narrow=True)
+
+
+def _fig_map(tables, lang: str = "ar") -> Figure:
+    from ..maps import map_figure  # fixed layout: labels are placed for the map's size in inches
+
+    return map_figure(tables, lang=lang)
+
+
+def _fig_map_narrow(tables, lang: str = "ar") -> Figure:
+    from ..maps import map_figure
+
+    return map_figure(tables, lang=lang, narrow=True)
+
+
+def _in_its_language(name: str, draw: Callable[..., Figure], own: str) -> Callable[..., Figure]:
+    """`draw` with language `own` as its default: FIGURES["troops-en"](tables) is the English
+    figure.  Another language is refused: the file NAME would hold the other edition's figure."""
+    def drawer(tables, lang: str = own) -> Figure:
+        if lang != own:
+            raise ValueError(f"figure {name!r} is drawn in {own!r}, not {lang!r}")
+        return draw(tables, lang=lang)
+
+    drawer.__name__ = drawer.__qualname__ = getattr(draw, "__name__", "drawer")
+    drawer.__doc__ = f"Figure {name!r} ({own}), drawn by {draw.__module__}.{draw.__name__}."
+    return drawer
+
+
+class _Drawers(Mapping):
+    """Figure name -> function(tables, lang=its language) -> Figure, as written by `write_all`: the
+    names, their order, their languages and where each function lives come from
+    `analysis.registry`, the one list of figures; a function is imported when it is first asked
+    for."""
+
+    def __iter__(self):
+        return iter(registry.NAMES)
+
+    def __len__(self):
+        return len(registry.NAMES)
+
+    def __getitem__(self, name: str) -> Callable[..., Figure]:
+        if name not in registry.NAMES:
+            raise KeyError(name)
+        return _in_its_language(name, registry.drawer(name), registry.lang_of(name))
+
+
+FIGURES: Mapping[str, Callable[..., Figure]] = _Drawers()
+
+
+def _save(fig: Figure, path: Path, fmt: str, data: str | None = None, lang: str | None = None) -> None:
+    """Write one format of a figure atomically (see analysis.atomic).  An SVG names the digest of
+    the data it was drawn from (`data`, analysis.package.data_digest) and its language
+    (dc:language), so the briefing can refuse figures drawn from other data or for the other
+    edition."""
+    meta = arabic.savefig_metadata(fmt)
+    if fmt == "svg" and data:
+        meta["Description"] = f"{registry.DATA_NOTE}{data}"
+    if fmt == "svg" and lang:
+        meta["Language"] = lang
+    atomic.write_with(path, lambda fh: fig.savefig(fh, format=fmt, dpi=PNG_DPI if fmt == "png" else None,
+                                                   metadata=meta, facecolor="white"))
+
+
+
+def _draw_and_save(tables, name: str, out: Path, formats=FORMATS, data=None) -> list[Path]:
+    """Draw figure `name` in its own language and write it in each of `formats`."""
+    written = []
+    lang = registry.lang_of(name)
+    with arabic.style(lang):
+        fig = FIGURES[name](tables, lang=lang)
+        try:
+            for fmt in formats:
+                path = out / f"{name}.{fmt}"
+                _save(fig, path, fmt, data, lang)
+                written.append(path)
+        finally:
+            plt.close(fig)
+    return written
+
+
+_FORKED: dict = {}  # what forked workers inherit: the loaded tables and the options
+
+
+def _forked_job(name: str) -> list[Path]:
+    return _draw_and_save(_FORKED["tables"], name, _FORKED["out"], _FORKED["formats"], _FORKED["data"])
+
+
+def _jobs() -> int:
+    """Worker processes for write_all: ANALYSIS_JOBS, else one per core (at most 4); forking only
+    where it is the platform's safe default (Linux)."""
+    import multiprocessing
+    import sys
+
+    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    from ..config import jobs
+
+    return jobs(default=min(4, os.cpu_count() or 1))
+
+
+def write_all(data_dir=None, out_dir="figures", *, tables=None, lang: str | None = None, names=None,
+              formats=FORMATS) -> list[Path]:
+    """Draw every figure of FIGURES (or `names`; or, given `lang`, the figures of that edition
+    only) and write it in `formats` (default: SVG, PNG at 200 dpi, and PDF) into `out_dir`; return
+    the paths written.  Each figure is drawn in its own language (troops in Arabic, troops-en in
+    English).  Data are loaded and validated once (or `tables`, already loaded, are used); figures
+    are drawn in parallel processes where the machine has cores to spare.  The same data give
+    byte-identical files, whatever the number of processes."""
+    import multiprocessing
+
+    from ..data import load
+
+    out = atomic.check_writable(out_dir)
+    atomic.sweep(out)  # temporary files of a build that was killed
+    tables = tables if tables is not None else load(data_dir)
+    if lang is not None and lang not in registry.LANGS:
+        raise ValueError(f"lang must be one of {', '.join(registry.LANGS)} or None, not {lang!r}")
+    names = list(names or (n for n in FIGURES if lang is None or registry.lang_of(n) == lang))
+    unknown = [n for n in names if n not in registry.NAMES]
+    if unknown:
+        raise KeyError(f"no such figure: {', '.join(unknown)}")
+    other = [n for n in names if lang is not None and registry.lang_of(n) != lang]
+    if other:
+        raise ValueError(f"not {lang!r} figures: {', '.join(other)} (each figure is drawn in its own language)")
+    formats = tuple(formats)
+    if not formats or any(f not in FORMATS for f in formats):
+        raise ValueError(f"formats must be some of {FORMATS}, not {formats!r}")
+    package = getattr(tables, "package", None)
+    data = package.digest() if package is not None else None
+    jobs = min(_jobs(), len(names))
+    if jobs <= 1:
+        return [path for name in names for path in _draw_and_save(tables, name, out, formats, data)]
+    _FORKED.update(tables=tables, out=out, formats=formats, data=data)
+    pool = multiprocessing.get_context("fork").Pool(jobs)
+    try:
+        done = pool.map(_forked_job, names, chunksize=1)
+        pool.close()
+    except BaseException:
+        pool.terminate()  # workers unwind, removing their temporary files
+        raise
+    finally:
+        pool.join()
+        _FORKED.clear()
+    return [path for paths in done for path in paths]
