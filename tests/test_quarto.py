@@ -461,14 +461,18 @@ def test_engine_auto_prefers_quarto_and_keeps_the_bundled_fonts(tmp_path, monkey
     figures = tmp_path / "figures"
     from analysis.figures import write_all
 
-    write_all(None, figures)
+    write_all(None, figures, formats=("svg",))
     done = subprocess.run([sys.executable, "-m", "analysis", "report", "--engine", "auto", "--out", str(tmp_path / "out"),
                            "--figures", str(figures)], capture_output=True, text=True, env=dict(os.environ), cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "engine: quarto" in done.stderr
-    fonts = subprocess.run([pdffonts, str(tmp_path / "out" / "briefing.ar.pdf")], capture_output=True, text=True).stdout
-    assert "NotoNaskhArabic" in fonts and "NotoSans-" in fonts and "Libertinus" not in fonts
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["briefing.ar.html", "briefing.ar.pdf"]
+    for lang in LANGS:
+        fonts = subprocess.run([pdffonts, str(tmp_path / "out" / f"briefing.{lang}.pdf")], capture_output=True,
+                               text=True).stdout
+        assert "NotoSans-" in fonts and "Libertinus" not in fonts, lang
+        assert "NotoNaskhArabic" in fonts or lang != "ar"
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        f"briefing.{lang}.{fmt}" for lang in LANGS for fmt in ("html", "pdf"))
 
 
 # ------------------------------------------------------------------------------------------
@@ -523,7 +527,7 @@ def test_shortcodes_in_data_are_text_in_both_engines(tmp_path_factory):
                                        "{{< include _generated/troops.md >}}", "{{< generated ../../etc/passwd >}}",
                                        "{{< value ../x >}}", "{{< var troops.peak >}}"])
 def test_builtin_refuses_paths_outside_the_project_and_var(tmp_path, shortcode):
-    (tmp_path / "_generated").mkdir()
+    (tmp_path / "_generated" / "ar").mkdir(parents=True)
     (tmp_path / "_generated" / "ar" / "troops.md").write_text("x\n", encoding="utf-8")
     with pytest.raises(report.ReportError):
         report.expand_shortcodes(f"a {shortcode} b", tmp_path)
