@@ -77,7 +77,7 @@ def test_summary_tells_the_story_from_the_values(summary, tables):
     assert "from March to August 2020, the international coalition handed three bases over to Iraqi forces" in text
     assert "Harir Air Base in Erbil province, in the Kurdistan region" in text
     assert "The sources leave 12 questions unsettled" in text
-    assert "between 2022 and 2025 the sources record only three incidents, all recalled by the 2026 article" in text
+    assert "between 2022 and 2025 the sources record only three events, all recalled by the 2026 article" in text
     # outlet names, never ids, in the reader's text
     assert "Elaph" in text and "CNN Arabic" in text and story_en.UNKNOWN_PUBLISHER in text
     assert not re.search(r"\bs00\d\b", re.sub(r"\(#[^)]*\)", "", text))

@@ -184,7 +184,7 @@ def summary(tables, facts=None) -> list[str]:
              f"{join([_topic(tables, c) for c in top])}")
         if "gap" in f:
             g = f["gap"].numbers
-            s += (f"؛ ولا تذكر المصادر بين {g['from']} و{g['to']} إلا {phrase(g['rows'], 'record')}"
+            s += (f"؛ ولا تذكر المصادر بين {g['from']} و{g['to']} إلا {phrase(g['rows'], 'event')}"
                   f"، كلها مما يستعيده مقال {g['source_year']}")
         out.append(s + " (انظر [أسئلة مفتوحة](#sec-watch)).")
     return out
@@ -208,7 +208,7 @@ def watch(tables) -> str:
                          f"تختلف فيه {who} ([تفاصيل الخلاف](#{conflict_anchor(q['id'])})).")
         elif q["kind"] == "gap":
             lines.append(f"1. **ماذا جرى بين {q['from']} و{q['to']}؟** لم يُكتب في هذه السنوات أيّ من المقالات، "
-                         f"ولا تذكر المصادر عنها إلا {phrase(q['rows'], 'record')}، كلها مما يستعيده مقال "
+                         f"ولا تذكر المصادر عنها إلا {phrase(q['rows'], 'event')}، كلها مما يستعيده مقال "
                          f"{q['source_year']}.")
         elif q["kind"] == "expected":
             for r in q["rows"]:

@@ -200,7 +200,7 @@ def summary(tables, facts=None) -> list[str]:
         if "gap" in f:
             g = f["gap"].numbers
             if g["rows"]:
-                s += (f"; between {g['from']} and {g['to']} the sources record only {phrase(g['rows'], 'record')}, "
+                s += (f"; between {g['from']} and {g['to']} the sources record only {phrase(g['rows'], 'event')}, "
                       f"all recalled by the {g['source_year']} article")
             else:
                 s += f"; the sources record nothing between {g['from']} and {g['to']}"
@@ -225,7 +225,7 @@ def watch(tables) -> str:
             lines.append(f"1. **{md_escape(c['question_en'])}** {md_escape(c['why_it_matters_en'])} "
                          f"The sources that disagree: {who} ([the dispute in detail](#{conflict_anchor(q['id'])})).")
         elif q["kind"] == "gap":
-            found = (f"the sources mention only {phrase(q['rows'], 'record')} in them, all recalled by the "
+            found = (f"the sources mention only {phrase(q['rows'], 'event')} in them, all recalled by the "
                      f"{q['source_year']} article" if q["rows"] else "the sources mention nothing in them")
             lines.append(f"1. **What happened between {q['from']} and {q['to']}?** None of the articles was "
                          f"written in these years, and {found}.")

@@ -35,6 +35,9 @@ NOUNS: dict[str, dict[str, str]] = {
     "base": dict(one="قاعدة واحدة", two="قاعدتين", few="قواعد", many="قاعدةً", hundred="قاعدة"),
     "province": dict(one="محافظة واحدة", two="محافظتين", few="محافظات", many="محافظةً", hundred="محافظة"),
     "record": dict(one="واقعة واحدة", two="واقعتين", few="وقائع", many="واقعةً", hundred="واقعة"),
+    # «واقعة» is an incident and a recorded fact alike; English needs two words (briefing.en)
+    "event": dict(one="واقعة واحدة", two="واقعتين", few="وقائع", many="واقعةً", hundred="واقعة"),
+    "fact": dict(one="واقعة واحدة", two="واقعتين", few="وقائع", many="واقعةً", hundred="واقعة"),
     "single": dict(one="هجوم منفرد واحد", two="هجومان منفردان", few="هجمات منفردة",
                    many="هجوماً منفرداً", hundred="هجوم منفرد"),
     "series": dict(one="سلسلة هجمات واحدة", two="سلسلتا هجمات", few="سلاسل هجمات",

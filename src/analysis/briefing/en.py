@@ -28,7 +28,9 @@ NOUNS: dict[str, tuple[str, str, str]] = {
     "site": ("site", "sites", "no sites"),
     "base": ("base", "bases", "no bases"),
     "province": ("province", "provinces", "no provinces"),
-    "record": ("incident", "incidents", "no incidents"),
+    "record": ("incident", "incidents", "no incidents"),  # an attack the articles mention
+    "event": ("event", "events", "no events"),  # a dated row of any kind
+    "fact": ("fact", "facts", "no facts"),  # a row an article supports
     "single": ("single attack", "single attacks", "no single attacks"),
     "series": ("series of attacks", "series of attacks", "no series of attacks"),
     "killed": ("killed", "killed", "no one killed"),

@@ -190,7 +190,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "at_least": "at least",
         "title_cite": "{} ({})",
         "hedge_here": "The sources disagree here on {}: {}.",
-        "article_of": "the article in {}",
+        "article_of": "the article from {}",
         "dispute": "dispute {}",
         "ids": "{} to {}",
         "digits_indic": "Numbers use Latin digits with a comma for thousands (2,500); years have no separator.",
@@ -488,7 +488,7 @@ def facts(tables, data_dir=None) -> dict:
         for t in ("base_events", "troop_levels", "attacks", "milestones"):
             d = tables[t]["date"].dropna()
             n_late += int(((d.dt.year >= lo) & (d.dt.year <= hi)).sum())
-        v["coverage"].update({"late_from": Lit(str(lo)), "late_to": Lit(str(hi)), "late_rows": Count(n_late, "record"),
+        v["coverage"].update({"late_from": Lit(str(lo)), "late_to": Lit(str(hi)), "late_rows": Count(n_late, "event"),
                               "late_source_year": Lit(str(years[-1]))})
     v["method"] = {
         "fact_rows": Count(fact_rows, "row"),
@@ -498,7 +498,7 @@ def facts(tables, data_dir=None) -> dict:
         "dates_inferred": Count(int((basis == "inferred").sum()), "date"),
         "dates_missing": Count(int((basis == "not_stated").sum()), "date"),
         "top_source": Msg("article_of", (SourceName(str(top)),)),
-        "top_source_facts": Count(int(cov.loc[top, "total"]), "record"),
+        "top_source_facts": Count(int(cov.loc[top, "total"]), "fact"),
     }
     ids = sorted(tables["conflicts"]["conflict_id"].astype(str), key=lambda c: (len(c), c))
     v["colophon"] = {
