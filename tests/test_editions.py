@@ -17,7 +17,7 @@ import pytest
 pytest.importorskip("pypandoc")
 pytest.importorskip("typst")
 
-from test_report import BIDI_CONTROLS, DATA, _poppler, build  # noqa: E402
+from test_report import BIDI_CONTROLS, DATA, _poppler  # noqa: E402
 
 from analysis import report  # noqa: E402
 from analysis.data import load  # noqa: E402
@@ -35,8 +35,8 @@ KEY_VALUES = ("troops.peak", "troops.last", "troops.cut_peak", "troops.cut_peak_
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build(tmp_path_factory)
+def built(briefing):
+    return briefing
 
 
 @pytest.fixture(scope="module")

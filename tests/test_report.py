@@ -17,6 +17,8 @@ import pytest
 pytest.importorskip("pypandoc")
 pytest.importorskip("typst")
 
+from conftest import placeholder_figures, session_briefing, session_figures  # noqa: E402
+
 from analysis import registry, report  # noqa: E402
 from analysis.data import load  # noqa: E402
 
@@ -29,51 +31,13 @@ SECTIONS = ["أبرز النتائج", "أعداد القوات", "القواع�
             "أسئلة مفتوحة", "المصادر", "عن هذه الإحاطة"]
 TITLE = "انسحاب القوات الأميركية وقوات التحالف من العراق"
 
-_BUILDS: dict[str, object] = {}
-
-
-def _placeholder_figures(folder: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    for name in registry.NAMES:  # phone variants too: the page serves them below 48rem
-        fig, ax = plt.subplots(figsize=(8, 4))
-        ax.plot([0, 1, 2], [2, 1, 3])
-        ax.set_title(f"placeholder {name}")
-        fig.savefig(folder / f"{name}.svg", metadata={"Date": None})
-        plt.close(fig)
-
-
-def figures(tmp_path_factory) -> tuple[Path, str | None]:
-    """(figures dir, None) from analysis.figures, or (placeholders, why) when it cannot run."""
-    if "figures" not in _BUILDS:
-        folder = tmp_path_factory.mktemp("figures")
-        why = None
-        try:
-            from analysis.figures import write_all
-
-            write_all(None, folder)
-            report._figure_files(folder)
-        except Exception as err:  # the figures module is not there or failed: test the report anyway
-            why = f"analysis.figures.write_all failed ({type(err).__name__}: {err})"
-            _placeholder_figures(folder)
-        _BUILDS["figures"] = (folder, why)
-    return _BUILDS["figures"]
+def figures(tmp_path_factory):
+    """(figures folder, why placeholders were used or None): conftest's session figures."""
+    return session_figures(tmp_path_factory)
 
 
 def build(tmp_path_factory) -> dict:
-    """The session's build of both editions: {"pdf": Path, "html": Path (the Arabic edition's),
-    "ar"/"en": {"pdf": Path, "html": Path}, "out": Path, "figures": Path, "paths": [...]}."""
-    if "main" not in _BUILDS:
-        figs, _ = figures(tmp_path_factory)
-        out = tmp_path_factory.mktemp("briefing")
-        paths = report.render(None, out, engine="builtin", figures_dir=figs)
-        editions = {lang: {"pdf": out / f"briefing.{lang}.pdf", "html": out / f"briefing.{lang}.html"}
-                    for lang in ("ar", "en")}
-        _BUILDS["main"] = {**editions["ar"], **editions, "out": out, "figures": figs, "paths": paths}
-    return _BUILDS["main"]
+    return session_briefing(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -264,7 +228,7 @@ def changed(tmp_path_factory, built):
     os.environ["ANALYSIS_CORPUS"] = str((DATA / load(DATA, validate=False).package.descriptor["corpus"]["path"]).resolve())
     try:
         figs = tmp_path_factory.mktemp("changed-figures")  # the curated figures are refused beside other data
-        _placeholder_figures(figs)
+        placeholder_figures(figs)
         report.render(data, out, engine="builtin", figures_dir=figs, formats=("html",))
         vals = {lang: report.variables(load(data), data, lang) for lang in ("ar", "en")}
     finally:
@@ -467,7 +431,7 @@ def test_arabic_indic_digits_throughout_the_pdf(tmp_path_factory, monkeypatch):
     figs, _ = figures(tmp_path_factory)
     out = tmp_path_factory.mktemp("indic")
     monkeypatch.setenv("ANALYSIS_DIGITS", "arabic-indic")
-    report.render(None, out, engine="builtin", figures_dir=figs, formats=("pdf",))
+    report.render(None, out, engine="builtin", figures_dir=figs, formats=("pdf",), langs=("ar",))
     tool = _poppler("pdftotext")
     text = subprocess.run([tool, "-enc", "UTF-8", "-f", "1", "-l", "3", str(out / "briefing.ar.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout

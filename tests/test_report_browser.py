@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_report import build
+from conftest import session_briefing as build
 
 from analysis import report
 
