@@ -22,10 +22,11 @@ from pathlib import Path
 import pytest
 from conftest import session_briefing as build
 
-from analysis import report
+from analysis import registry
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+LANGS = ("ar", "en")  # analysis.config.LANGS
 WIDTHS = (390, 1280)
 
 pytestmark = [pytest.mark.slow,
@@ -172,9 +173,10 @@ PROBE = """(() => {
 })()"""
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("width", WIDTHS)
-def test_page_in_chromium(browser, tmp_path_factory, width):
-    html = build(tmp_path_factory)["html"]
+def test_page_in_chromium(browser, tmp_path_factory, width, lang):
+    html = build(tmp_path_factory)[lang]["html"]
     b = browser
     b.events.clear()
     for domain in ("Page", "Runtime", "Log", "Network"):
@@ -189,7 +191,7 @@ def test_page_in_chromium(browser, tmp_path_factory, width):
     ARTIFACTS.mkdir(exist_ok=True)
     shot = b.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
                   clip={"x": 0, "y": 0, "width": width, "height": min(result["height"], 16000), "scale": 1})
-    (ARTIFACTS / f"briefing-{width}.png").write_bytes(base64.b64decode(shot["data"]))
+    (ARTIFACTS / f"briefing-{lang}-{width}.png").write_bytes(base64.b64decode(shot["data"]))
     b.call("Emulation.clearDeviceMetricsOverride")
 
     errors = [e for e in b.events if e["method"] == "Runtime.exceptionThrown"
@@ -201,11 +203,12 @@ def test_page_in_chromium(browser, tmp_path_factory, width):
     assert not errors, errors
     assert not external, external
     assert result["innerWidth"] == width
-    assert result["dir"] == "rtl" and result["lang"] == "ar" and result["bodyDirection"] == "rtl"
+    direction = "rtl" if lang == "ar" else "ltr"
+    assert result["dir"] == direction and result["lang"] == lang and result["bodyDirection"] == direction
     assert result["images"] >= 4 and not result["undecoded"], result
     assert result["scrollWidth"] <= result["innerWidth"], result
     assert not result["thAlign"], result["thAlign"]
-    assert "Noto Naskh Arabic" in result["fonts"], result["fonts"]
+    assert ("Noto Naskh Arabic" if lang == "ar" else "Noto Sans") in result["fonts"], result["fonts"]
 
 
 AXE_DIR = Path(__file__).resolve().parents[1] / "tools" / "axe"
@@ -221,10 +224,11 @@ def _axe_missing() -> str | None:
 
 
 @pytest.mark.skipif(_axe_missing() is not None, reason=str(_axe_missing()))
-def test_axe_finds_no_serious_violation(tmp_path_factory):
+@pytest.mark.parametrize("lang", LANGS)
+def test_axe_finds_no_serious_violation(tmp_path_factory, lang):
     """axe-core's WCAG 2.1 A/AA rules, in chromium at 390 and 1280 px, light and dark: no
     serious or critical violation.  Also no empty table header (axe's best-practice rule)."""
-    html = build(tmp_path_factory)["html"]
+    html = build(tmp_path_factory)[lang]["html"]
     proc = subprocess.run(["node", str(AXE_DIR / "run.mjs"), str(html), CHROMIUM],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -245,14 +249,15 @@ FIGURE_PROBE = """(() => JSON.stringify([...document.images].map((i, n) => {
 })))()"""
 
 
-def test_every_figure_label_is_legible_at_390px(browser, tmp_path_factory):
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_figure_label_is_legible_at_390px(browser, tmp_path_factory, lang):
     """At 390 px the smallest chart text (figures.MIN_PT) is drawn at least 9 CSS px high on
     every figure image the page shows (from the image's shown and natural width: SVG in
     CSS px at 96 per inch, PNG at figures.PNG_DPI); each figure's screenshot is saved to
     tests/artifacts/figure-<n>-390.png."""
     from analysis import figures
 
-    html = build(tmp_path_factory)["html"]
+    html = build(tmp_path_factory)[lang]["html"]
     b = browser
     b.events.clear()
     for domain in ("Page", "Runtime"):
@@ -272,11 +277,11 @@ def test_every_figure_label_is_legible_at_390px(browser, tmp_path_factory):
         shot = b.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
                       clip={"x": im["x"], "y": im["y"], "width": max(im["shown"], 1), "height": max(im["h"], 1),
                             "scale": 1})
-        (ARTIFACTS / f"figure-{im['n']}-390.png").write_bytes(base64.b64decode(shot["data"]))
+        (ARTIFACTS / f"figure-{lang}-{im['n']}-390.png").write_bytes(base64.b64decode(shot["data"]))
         if px < 9:
             small.append(f"{im['alt']!r}: {px:.1f} px")
     b.call("Emulation.clearDeviceMetricsOverride")
     assert imgs
     shown = [im for im in imgs if im["shown"] and (im["svg"] or im["png"])]
-    assert len(shown) == len(report.FIGURES), shown  # one drawing of each figure, never both variants
+    assert len(shown) == len(registry.briefing(lang)), shown  # one drawing of each figure, never both variants
     assert not small, small
