@@ -20,6 +20,7 @@ pytestmark = pytest.mark.slow  # builds the briefing / draws and reads back ever
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGS = [f"{name}.{fmt}" for name in registry.NAMES for fmt in ("svg", "png", "pdf")]
+LANGS = registry.LANGS
 # the copies have no corpus beside them: a caller's ANALYSIS_REQUIRE_CORPUS does not apply to them
 ENV = {**{k: v for k, v in os.environ.items() if k != "ANALYSIS_REQUIRE_CORPUS"}, "SOURCE_DATE_EPOCH": "1767225600"}
 
@@ -55,7 +56,8 @@ def first_build(first_where):
 
 
 def test_two_clean_builds_are_byte_identical(first_build, tmp_path):
-    assert sorted(first_build) == sorted(FIGS + ["briefing.ar.pdf", "briefing.ar.html"])
+    briefings = [f"briefing.{lang}.{fmt}" for lang in LANGS for fmt in ("pdf", "html")]
+    assert sorted(first_build) == sorted(FIGS + briefings)
     assert build(tmp_path) == first_build
 
 
