@@ -31,7 +31,7 @@ OTHER_EDITION = {"ar": "English edition", "en": "النسخة العربية"}
 #: Values that are the same marks in both languages or data identity, not prose.
 KEY_VALUES = ("troops.peak", "troops.last", "troops.cut_peak", "troops.cut_peak_pct", "troops.since",
               "troops.since_date", "bases.handed", "bases.remaining_name", "attacks.records", "attacks.worst_date",
-              "milestones.combat_end_date", "milestones.n", "sources.phrase", "conflicts.count", "data.hash")
+              "milestones.combat_end_at", "milestones.n", "sources.phrase", "conflicts.count", "data.hash")
 
 
 @pytest.fixture(scope="module")

@@ -105,6 +105,13 @@ class Date:
 
 
 @dataclass(frozen=True)
+class At:
+    """A date with the preposition its precision takes: «في 9 كانون الأول 2021» (في for any
+    precision), "on 9 December 2021" / "in December 2021" / "in 2026"."""
+    date: Date
+
+
+@dataclass(frozen=True)
 class Text:
     """A data string in the reader's language: `row[field + "_" + lang]`, escaped."""
     row: object = field(compare=False)
@@ -217,6 +224,11 @@ def phrase(node, tables, lang: str):
         return w.phrase(node.n, node.noun)
     if isinstance(node, Date):
         return w.fdate(node.value, node.precision, basis=node.basis)
+    if isinstance(node, At):
+        d = node.date
+        if lang == "ar":
+            return "في " + w.fdate(d.value, d.precision, basis=d.basis)
+        return w.on(d.value, d.precision, basis=d.basis)
     if isinstance(node, Text):
         value = node.row[f"{node.name}_{lang}"] if f"{node.name}_{lang}" in node.row else None
         return "" if _isna(value) else md_escape(value)
@@ -316,6 +328,7 @@ def facts(tables, data_dir=None) -> dict:
         "cut_peak_pct": printed.get("troops.cut_peak_pct", Lit(f"{float(cut_peak['pct_reduction']):.1f}%")),
         "since": Num(cut_since["start_count"], bool(cut_since["start_approximate"])),
         "since_date": Date(cut_since["start_date"], cut_since["start_date_precision"]),
+        "since_at": At(Date(cut_since["start_date"], cut_since["start_date_precision"])),
         "since_source": Lit(md_escape(start["source_id"])),
         "cut_since": printed.get("troops.cut_since", Num(cut_since["reduction"])),
         "cut_since_pct": printed.get("troops.cut_since_pct", Lit(f"{float(cut_since['pct_reduction']):.1f}%")),
@@ -324,10 +337,12 @@ def facts(tables, data_dir=None) -> dict:
         t = targets.iloc[0]
         v["troops"]["target"] = Num(t["count"])
         v["troops"]["target_date"] = Date(t["date"], t["date_precision"])
+        v["troops"]["target_at"] = At(v["troops"]["target_date"])
     if len(foreign):
         f = foreign.iloc[-1]
         v["troops"]["foreign"] = Num(f["count"], bool(f["count_approximate"]))
         v["troops"]["foreign_date"] = Date(f["date"], f["date_precision"])
+        v["troops"]["foreign_at"] = At(v["troops"]["foreign_date"])
     if len(federal):
         f = federal.iloc[-1]
         v["troops"]["federal"] = Num(f["count"])
@@ -427,6 +442,7 @@ def facts(tables, data_dir=None) -> dict:
     if len(combat):
         c = combat.iloc[0]
         m["combat_end_date"] = Date(c["date"], c["date_precision"], c["date_basis"])
+        m["combat_end_at"] = At(m["combat_end_date"])
         m["combat_end_actor"] = Text(c, "actor")
         if len(deadline):
             d = deadline.iloc[0]
@@ -436,6 +452,7 @@ def facts(tables, data_dir=None) -> dict:
     if len(withdrawal):
         w = withdrawal.iloc[-1]
         m["withdrawal_date"] = Date(w["date"], w["date_precision"], w["date_basis"])
+        m["withdrawal_at"] = At(m["withdrawal_date"])
         m["withdrawal_source"] = Lit(md_escape(w["source_id"]))
         m["withdrawal_title"] = Text(w, "title")
         m["withdrawal_actor"] = Text(w, "actor")
@@ -447,6 +464,7 @@ def facts(tables, data_dir=None) -> dict:
     if len(later):
         e = later.iloc[0]
         m["official_date"] = Date(e["date"], e["date_precision"], e["date_basis"])
+        m["official_at"] = At(m["official_date"])
         m["official_actor"] = Text(e, "actor")
         m["official_cite"] = Cite(e)
     advise = lv[(lv["counted"] == "us") & (lv["area"] == "iraq") & lv["date_end"].isna()
@@ -581,7 +599,7 @@ def _alt_en(v: dict) -> dict:
     t, b, a, m, c = v["troops"], v["bases"], v["attacks"], v["milestones"], v["conflicts"]
     return {
         "troops": (f"Line chart of troop numbers in Iraq as the sources give them: the US presence peaked at {t['peak']} "
-                   f"troops {t['peak_period']}, then {t['since']} in {t['since_date']}, then {t['last']} from "
+                   f"troops {t['peak_period']}, then {t['since']} {t['since_at']}, then {t['last']} from "
                    f"{t['last_date']}, with no later count; announced targets are marked apart from actual numbers, and "
                    "years the sources do not cover are shaded."),
         "bases": (f"Timeline of the status of {b['sites']}: the coalition handed {b['handed']} over to Iraqi forces by the "
@@ -595,7 +613,7 @@ def _alt_en(v: dict) -> dict:
                     f"first dated {a['first_date']} and the last {a['last_date']}, including {a['single']} and "
                     f"{a['series']}; the tolls mentioned add up to {a['at_least']} {a['killed']} and {a['injured']}."),
         "timeline": (f"Timeline of {m['count']} the sources mention, from {m['first_year']} to {m['last_year']}"
-                     + (f", including the end of the combat mission on {m['combat_end_date']}" if "combat_end_date" in m else "")
+                     + (f", including the end of the combat mission {m['combat_end_at']}" if "combat_end_at" in m else "")
                      + (f" and the last withdrawal the sources report, {m['withdrawal_date']}" if "withdrawal_date" in m else "")
                      + f"; {m['undated']} without a date are placed within the bounds the evidence allows."),
         "sources": (f"Grid with one column for each of the {v['sources']['phrase']} and one row for each fact: what each "
