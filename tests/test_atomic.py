@@ -25,3 +25,21 @@ def test_a_zombie_writer_counts_as_gone():
     finally:
         os.waitpid(pid, 0)
     assert not atomic._alive(pid)
+
+
+def test_a_figure_failing_in_a_forked_worker_raises_its_error_in_the_parent(tmp_path, monkeypatch, tables):
+    """The figure workers are plain forks with a pipe each (no pool whose queue lock a stopped
+    worker could keep): a worker's exception reaches the caller as itself, the other worker's
+    figures are still written, and the failing worker stops at its failure."""
+    from analysis.figures import output
+
+    def draw(tables, name, out, formats, data):
+        if name == "bases":
+            raise ValueError("bases: the table has no column 'x'")
+        (out / f"{name}.svg").write_text("drawn", encoding="utf-8")
+        return [out / f"{name}.svg"]
+
+    monkeypatch.setattr(output, "_draw_and_save", draw)
+    with pytest.raises(ValueError, match="no column 'x'"):
+        output._draw_forked(tables, ["troops", "bases", "attacks", "sources"], tmp_path, ("svg",), None, 2)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["attacks.svg", "troops.svg"]  # shares: every other name

@@ -18,6 +18,7 @@ mpl = pytest.importorskip("matplotlib")
 mpl.use("Agg", force=True)
 import matplotlib.legend  # noqa: E402,F401
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.text  # noqa: E402,F401
 import pandas as pd  # noqa: E402
 
 from analysis import arabic, figures  # noqa: E402
@@ -345,3 +346,19 @@ def test_row_labels_sit_on_their_rows(tables, plot, lang):
         assert abs(centre - row) <= 1.5 * fig.dpi / 72, (tick.get_text(), (centre - row) * 72 / fig.dpi)
         checked += 1
     assert checked >= 4
+
+
+@pytest.mark.parametrize("lang", ["ar", "en"])
+@pytest.mark.parametrize("counted", ["coalition", "foreign"])
+def test_troops_without_us_counts_draw_a_reduced_chart(curated, counted, lang):
+    """A table with no US count (a notebook user's filter) draws what it has, without the
+    subtitle on the US fall from the peak, instead of raising."""
+    t = curated
+    t["troop_levels"] = t["troop_levels"][t["troop_levels"]["counted"] == counted]
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    figures.plot_troops(t, ax=ax, lang=lang)
+    fig.canvas.draw()
+    texts = [x.get_text() for x in fig.findobj(matplotlib.text.Text)]
+    assert any(x.strip() for x in texts)
+    assert not any(("170,000" in x) and ("2,500" in x) for x in texts), "a US subtitle on a table without US counts"
+    assert [line for line in ax.get_lines() if len(line.get_xdata())], "nothing drawn"

@@ -106,11 +106,79 @@ def _draw_and_save(tables, name: str, out: Path, formats=FORMATS, data=None) -> 
     return written
 
 
-_FORKED: dict = {}  # what forked workers inherit: the loaded tables and the options
+def _child(tables, names, out: Path, formats, data, w: int) -> None:
+    """A forked worker: draw `names`, report a failure through the pipe `w`, never return.
+
+    It keeps the parent's signal handling (SIGTERM and Ctrl-C unwind), so a stopped build's
+    worker removes its temporary file on the way out."""
+    import pickle
+
+    code, payload = 0, b""
+    try:
+        for name in names:
+            _draw_and_save(tables, name, out, formats, data)
+    except BaseException as err:  # the parent re-raises it
+        code = 1
+        try:
+            payload = pickle.dumps(err)
+        except Exception:  # an exception that does not pickle: its words
+            payload = pickle.dumps(RuntimeError(f"{type(err).__name__}: {err}"))
+    finally:
+        try:
+            if payload:
+                os.write(w, payload)
+        finally:
+            os._exit(code)
 
 
-def _forked_job(name: str) -> list[Path]:
-    return _draw_and_save(_FORKED["tables"], name, _FORKED["out"], _FORKED["formats"], _FORKED["data"])
+def _draw_forked(tables, names: list[str], out: Path, formats, data, jobs: int) -> None:
+    """Draw `names` in `jobs` forked processes, each with its share, and wait for them.
+
+    Plain fork and a pipe per child, not a multiprocessing pool: a pool's workers share queue
+    locks, and a worker stopped by a signal while holding one left the parent waiting forever (a
+    SIGTERM to `make` hung the figures stage).  Here the parent only waits; stopped, it stops the
+    children, waits for them, and sweeps what they left."""
+    import pickle
+    import signal
+
+    children: list[tuple[int, int]] = []
+    try:
+        for share in (names[i::jobs] for i in range(jobs)):
+            r, w = os.pipe()
+            pid = os.fork()
+            if pid == 0:
+                os.close(r)
+                _child(tables, share, out, formats, data, w)
+            os.close(w)
+            children.append((pid, r))
+        failure = None
+        while children:
+            pid, r = children[0]
+            with os.fdopen(r, "rb") as fh:
+                payload = fh.read()  # until the child exits
+            os.waitpid(pid, 0)
+            children.pop(0)
+            if payload and failure is None:
+                failure = pickle.loads(payload)
+        if failure is not None:
+            raise failure
+    except BaseException:
+        for pid, _r in children:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        for pid, r in children:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+            try:
+                os.close(r)
+            except OSError:
+                pass
+        atomic.sweep(out)  # a child stopped mid-write: no temporary file stays
+        raise
 
 
 def _jobs() -> int:
@@ -134,8 +202,6 @@ def write_all(data_dir=None, out_dir="figures", *, tables=None, lang: str | None
     English).  Data are loaded and validated once (or `tables`, already loaded, are used); figures
     are drawn in parallel processes where the machine has cores to spare.  The same data give
     byte-identical files, whatever the number of processes."""
-    import multiprocessing
-
     from ..data import load
 
     out = atomic.check_writable(out_dir)
@@ -158,15 +224,5 @@ def write_all(data_dir=None, out_dir="figures", *, tables=None, lang: str | None
     jobs = min(_jobs(), len(names))
     if jobs <= 1:
         return [path for name in names for path in _draw_and_save(tables, name, out, formats, data)]
-    _FORKED.update(tables=tables, out=out, formats=formats, data=data)
-    pool = multiprocessing.get_context("fork").Pool(jobs)
-    try:
-        done = pool.map(_forked_job, names, chunksize=1)
-        pool.close()
-    except BaseException:
-        pool.terminate()  # workers unwind, removing their temporary files
-        raise
-    finally:
-        pool.join()
-        _FORKED.clear()
-    return [path for paths in done for path in paths]
+    _draw_forked(tables, names, out, formats, data, jobs)
+    return [out / f"{name}.{fmt}" for name in names for fmt in formats]

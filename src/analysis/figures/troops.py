@@ -260,13 +260,18 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
             _legend(ax, handles, hlabels, lang, loc="upper center", **_under(ax, 0.5), ncol=2,
                     columnspacing=1.2, handlelength=2.2, labelspacing=0.35)
             _milestones(ax, tables, milestones, lang, layout=milestone_layout, top=0.99, wrap=24)
-        last = _troops.reduction(tables["troop_levels"], "peak", "last")
-        end_txt = _copy("about", lang, n=_num(last["end_count"])) if bool(last["end_approximate"]) else _num(last["end_count"])
-        _title(ax, _copy("troops_title", lang) if title else None,
-               _copy("troops_sub", lang, peak=_num(last["start_count"]), last=end_txt,
-                     area=AREA_IN_TEXT.get(lang, {}).get(last["end_area"])
-                     or area_lbl.get(last["end_area"], last["end_area"]),
-                     year=_date_text(last["end_date"], last["end_date_precision"], lang)), lang,
+        try:  # the subtitle states the US fall from the peak; a table without US counts has none
+            last = _troops.reduction(tables["troop_levels"], "peak", "last")
+        except ValueError:
+            last = None
+        subtitle = None
+        if last is not None:
+            end_txt = _copy("about", lang, n=_num(last["end_count"])) if bool(last["end_approximate"]) else _num(last["end_count"])
+            subtitle = _copy("troops_sub", lang, peak=_num(last["start_count"]), last=end_txt,
+                             area=AREA_IN_TEXT.get(lang, {}).get(last["end_area"])
+                             or area_lbl.get(last["end_area"], last["end_area"]),
+                             year=_date_text(last["end_date"], last["end_date_precision"], lang))
+        _title(ax, _copy("troops_title", lang) if title else None, subtitle, lang,
                above=22 if _narrow(ax) else 0)  # the milestone letters
         if source_line:
             _source_line(ax, tables, {"troop_levels": s["obs_id"],
