@@ -45,6 +45,19 @@ class Fact:
     conflicts: tuple[str, ...] = ()
 
 
+def cited_paragraphs(rows) -> list[tuple[str, list[str]]]:
+    """The paragraphs `rows` cite, per source in the order the sources first appear, each
+    source's paragraphs once and in order; `rows` are Row or (source_id, paragraph) pairs.
+    Both languages' citations (story_ar.cite, story_en.cite) word this."""
+    by: dict[str, list[str]] = {}
+    for r in rows:
+        sid, par = (r.source_id, r.paragraph) if hasattr(r, "source_id") else r
+        pars = by.setdefault(str(sid), [])
+        if str(par) not in pars:
+            pars.append(str(par))
+    return [(sid, sorted(pars, key=int)) for sid, pars in by.items()]
+
+
 def _row(tables, table: str, rid: str) -> Row:
     from .sources import record_ids
 

@@ -39,15 +39,10 @@ def cite(tables, rows, *, parens: bool = True) -> str:
     """«(إيلاف، ف19؛ سي إن إن بالعربية، ف7)»: outlet and paragraphs per source, each linked
     to the source's row; `rows` are story.Row or (source_id, paragraph) pairs."""
     from .briefing.markdown import md_escape
+    from .story import cited_paragraphs
 
-    by: dict[str, list[str]] = {}
-    for r in rows:
-        sid, par = (r.source_id, r.paragraph) if hasattr(r, "source_id") else r
-        pars = by.setdefault(str(sid), [])
-        if str(par) not in pars:
-            pars.append(str(par))
-    parts = [f"[{outlet(tables, sid)}، {join(['ف' + md_escape(p) for p in sorted(pars, key=int)])}](#{source_anchor(sid)})"
-             for sid, pars in by.items()]
+    parts = [f"[{outlet(tables, sid)}، {join(['ف' + md_escape(p) for p in pars])}](#{source_anchor(sid)})"
+             for sid, pars in cited_paragraphs(rows)]
     text = "؛ ".join(parts)
     return f"({text})" if parens and text else text
 

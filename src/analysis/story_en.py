@@ -30,16 +30,11 @@ def cite(tables, rows, *, parens: bool = True) -> str:
     linked to the source's row; `rows` are story.Row or (source_id, paragraph) pairs."""
     from .briefing.en import join_en
     from .briefing.markdown import md_escape
+    from .story import cited_paragraphs
 
-    by: dict[str, list[str]] = {}
-    for r in rows:
-        sid, par = (r.source_id, r.paragraph) if hasattr(r, "source_id") else r
-        pars = by.setdefault(str(sid), [])
-        if str(par) not in pars:
-            pars.append(str(par))
     parts = []
-    for sid, pars in by.items():
-        ps = [md_escape(p) for p in sorted(pars, key=int)]
+    for sid, pars in cited_paragraphs(rows):
+        ps = [md_escape(p) for p in pars]
         parts.append(f"[{outlet(tables, sid)}, {'para.' if len(ps) == 1 else 'paras.'}\u00a0{join_en(ps)}](#{source_anchor(sid)})")
     text = "; ".join(parts)
     return f"({text})" if parens and text else text

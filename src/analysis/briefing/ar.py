@@ -29,15 +29,17 @@ def count_phrase(n: int, forms: dict[str, str]) -> str:
                          zero=forms.get("zero")))
 
 
+_WAQIA = dict(one="واقعة واحدة", two="واقعتين", few="وقائع", many="واقعةً", hundred="واقعة")
+
 NOUNS: dict[str, dict[str, str]] = {
     "article": dict(one="مقال واحد", two="مقالان", few="مقالات", many="مقالاً", hundred="مقال"),
     "site": dict(one="موقع واحد", two="موقعان", few="مواقع", many="موقعاً", hundred="موقع"),
     "base": dict(one="قاعدة واحدة", two="قاعدتين", few="قواعد", many="قاعدةً", hundred="قاعدة"),
     "province": dict(one="محافظة واحدة", two="محافظتين", few="محافظات", many="محافظةً", hundred="محافظة"),
-    "record": dict(one="واقعة واحدة", two="واقعتين", few="وقائع", many="واقعةً", hundred="واقعة"),
-    # «واقعة» is an incident and a recorded fact alike; English needs two words (briefing.en)
-    "event": dict(one="واقعة واحدة", two="واقعتين", few="وقائع", many="واقعةً", hundred="واقعة"),
-    "fact": dict(one="واقعة واحدة", two="واقعتين", few="وقائع", many="واقعةً", hundred="واقعة"),
+    # «واقعة» is an incident, an event and a recorded fact alike; English needs three words (briefing.en)
+    "record": _WAQIA,
+    "event": _WAQIA,
+    "fact": _WAQIA,
     "single": dict(one="هجوم منفرد واحد", two="هجومان منفردان", few="هجمات منفردة",
                    many="هجوماً منفرداً", hundred="هجوم منفرد"),
     "series": dict(one="سلسلة هجمات واحدة", two="سلسلتا هجمات", few="سلاسل هجمات",
@@ -65,6 +67,16 @@ def join_ar(items: list[str]) -> str:
     from ..text_ar import join
 
     return join(items)
+
+
+join = join_ar  #: the name briefing.en has too: a caller picks the language's module, not a function
+
+
+def date_range(start, end, precision: str = "day", *, between: bool = False) -> str:
+    """«من آذار إلى آب 2020», «بين 9 و31 كانون الأول 2021» (analysis.text_ar.date_range)."""
+    from ..text_ar import date_range as words
+
+    return words(start, end, precision, between=between)
 
 
 def fdate(value, precision="day", *, basis=None) -> str:

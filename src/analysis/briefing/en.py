@@ -68,6 +68,9 @@ def join_en(items: list[str], conj: str = "and") -> str:
     return ", ".join(items[:-1]) + f" {conj} " + items[-1]
 
 
+join = join_en  #: the name briefing.ar has too
+
+
 def keep_dates(text: str) -> str:
     """A date that never breaks across lines: its spaces are no-break spaces."""
     return text.replace(" ", NBSP)

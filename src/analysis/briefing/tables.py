@@ -8,12 +8,10 @@ so the two editions cannot drift apart in what they show.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 
-from . import ar as _ar
-from . import en as _en
+from . import values as _values
 from .markdown import NBSP, _isna, _table, md_escape
 from .markdown import ltr as _ltr
 
@@ -76,40 +74,32 @@ _HEADERS: dict[str, dict[str, list[str]]] = {
 class _Lang:
     """What the builder asks of a language: words, headers, date/list/citation functions."""
     code: str
-    words: ModuleType  # briefing.ar / briefing.en: num, fdate, fperiod
-    join: Callable[[list[str]], str]
-    isolate: Callable[[str], str]  # a left-to-right run inside right-to-left text; nothing in English
     w: dict[str, str] = field(default_factory=dict)
     headers: dict[str, list[str]] = field(default_factory=dict)
 
     @property
-    def story(self) -> ModuleType:
-        """story_ar / story_en, looked up at call time (outlet, cite, summary, watch)."""
-        from .. import story_ar, story_en
+    def words(self) -> ModuleType:
+        """briefing.ar / briefing.en: num, fdate, fperiod, date_range, join."""
+        return _values.words(self.code)
 
-        return story_ar if self.code == "ar" else story_en
+    @property
+    def story(self) -> ModuleType:
+        """story_ar / story_en (outlet, cite, summary, watch)."""
+        return _values.story(self.code)
+
+    def join(self, items: list[str]) -> str:
+        return self.words.join(items)
 
     def date_range(self, start, end, precision: str = "day", *, between: bool = False) -> str:
-        if self.code == "ar":
-            from ..text_ar import date_range
+        return self.words.date_range(start, end, precision, between=between)
 
-            return date_range(start, end, precision, between=between)
-        return _en.date_range(start, end, precision, between=between)
+    def isolate(self, text: str) -> str:
+        """A left-to-right run inside right-to-left text; English needs none."""
+        return _ltr(text) if self.code == "ar" else text
 
     def col(self, name: str) -> str:
         """The data column in this language: "note" -> "note_ar" / "note_en"."""
         return f"{name}_{self.code}"
-
-    def esc(self, value) -> str:
-        """A data string escaped for this language.  Arabic: `md_escape` as is.  English: the
-        same escaping and thousands style, without the Arabic copy rule that glues a Latin
-        parenthetical together (in English it is ordinary text, and a glued one overflows a
-        narrow column); Arabic month names and dates do not occur in the English columns."""
-        if self.code == "ar":
-            return md_escape(value)
-        from ..text_ar import group_thousands
-
-        return "" if _isna(value) else md_escape(group_thousands(str(value)), group=False)
 
     def lead(self, text: str) -> str:
         """Text that opens a cell or a list item: in English with a capital ("Unknown
@@ -119,25 +109,23 @@ class _Lang:
     def txt(self, row, name: str) -> str:
         """The row's text column `name` in this language, escaped ("" when missing)."""
         value = row[self.col(name)]
-        return "" if _isna(value) else self.esc(value)
+        return "" if _isna(value) else md_escape(value)
 
 
 def _lang(code: str) -> _Lang:
-    if code == "ar":
-        return _Lang("ar", _ar, _ar.join_ar, _ltr, _WORDS["ar"], _HEADERS["ar"])
-    if code == "en":
-        return _Lang("en", _en, _en.join_en, lambda text: text, _WORDS["en"], _HEADERS["en"])
-    raise ValueError(f"no briefing language {code!r} (ar, en)")
+    if code not in _WORDS:
+        raise ValueError(f"no briefing language {code!r} (ar, en)")
+    return _Lang(code, _WORDS[code], _HEADERS[code])
 
 
 def _labels(tables, table, field_, lang: _Lang) -> dict[str, str]:
-    """An enum field's display labels in the language, escaped: the descriptor is data too."""
-    return {k: md_escape(v) for k, v in tables.package.labels(table, field_, lang.code).items()}
+    """An enum field's display labels in the language, escaped (briefing.values)."""
+    return _values._labels(tables, table, field_, lang.code)
 
 
 def _cite(tables, row, lang: _Lang) -> str:
-    """«إيلاف، ف19» / "Elaph, para. 19", linked to the source's row (ids are in the colophon)."""
-    return lang.story.cite(tables, [(row["source_id"], row["paragraph"])], parens=False)
+    """«إيلاف، ف19» / "Elaph, para. 19", linked to the source's row (briefing.values)."""
+    return _values._cite(tables, row, lang.code)
 
 
 def _conflict_links(ids, lang: _Lang) -> str:
@@ -163,7 +151,7 @@ def _named(tables, value, lang: _Lang) -> str:
                   lambda m: f"\x00{m.group(1)}\x00" if m.group(1) in ids else m.group(1), str(value))
     parts = text.split("\x00")
     def piece(p: str) -> str:  # md_escape trims; the spaces around a name stay
-        return (" " if p[:1].isspace() else "") + lang.esc(p) + (" " if p[-1:].isspace() else "")
+        return (" " if p[:1].isspace() else "") + md_escape(p) + (" " if p[-1:].isspace() else "")
 
     return "".join(outlet(tables, p) if i % 2 else piece(p) for i, p in enumerate(parts) if p)
 
@@ -205,7 +193,7 @@ def generated_markdown(tables, lang: str = "ar") -> dict[str, str]:
     for _, r in lv.iterrows():
         where = area.get(str(r["area"]), "")
         if str(r["area"]) == "base" and not _isna(r["base_id"]):
-            where = g.esc(base_name.get(r["base_id"], r["base_id"]))
+            where = md_escape(base_name.get(r["base_id"], r["base_id"]))
         when = fperiod(r["date"], r["date_end"], r["date_precision"])
         if str(r["date_basis"]) == "inferred":
             when += W["inferred"]
@@ -233,8 +221,8 @@ def generated_markdown(tables, lang: str = "ar") -> dict[str, str]:
     rows = []
     for _, r in prov.iterrows():  # a province is its Arabic name in the data, whatever the language
         in_prov = bases[bases["province_ar"] == r["province_ar"]] if not _isna(r["province_ar"]) else bases[bases["province_ar"].isna()]
-        listed = g.join([g.esc(n) for n in in_prov[g.col("name")]])
-        rows.append([g.esc(r[g.col("province")]) if not _isna(r[g.col("province")]) else W["not_stated"],
+        listed = g.join([md_escape(n) for n in in_prov[g.col("name")]])
+        rows.append([md_escape(r[g.col("province")]) if not _isna(r[g.col("province")]) else W["not_stated"],
                      region.get(str(r["region"]), ""), listed, num(r["handed_over"]),
                      num(r["partly_handed_over"]) if "partly_handed_over" in r else "0",
                      _handover_date(r["first_handover"]), _handover_date(r["last_handover"])])
@@ -251,11 +239,11 @@ def generated_markdown(tables, lang: str = "ar") -> dict[str, str]:
     for _, r in tl.iterrows():
         e = ev.loc[r["event_id"]]
         b = binfo.loc[r["base_id"]]
-        province = g.esc(b[g.col("province")]) if not _isna(b[g.col("province")]) else W["not_stated"]
+        province = md_escape(b[g.col("province")]) if not _isna(b[g.col("province")]) else W["not_stated"]
         if str(b["province_basis"]) == "inferred":
             province += f" ({pbasis['inferred']})"
         when = fdate(e["date"], e["date_precision"])  # date_note is the curators' English: not shown here
-        rows.append([province, g.esc(b[g.col("name")]), state.get(str(e["state"]), ""), actor.get(str(e["actor"]), ""),
+        rows.append([province, md_escape(b[g.col("name")]), state.get(str(e["state"]), ""), actor.get(str(e["actor"]), ""),
                      when, f"{prec.get(str(e['date_precision']), '')}{sep}{basis_l.get(str(e['date_basis']), '')}",
                      g.txt(e, "note"), _cite(tables, e, g)])
     out["base_events"] = _table(H["base_events"], rows, [10, 13, 12, 11, 11, 10, 22, 11])
@@ -317,12 +305,12 @@ def generated_markdown(tables, lang: str = "ar") -> dict[str, str]:
     for cid in _ranked(tables, dis["conflict_id"].astype(str).unique()):
         grp = dis[dis["conflict_id"] == cid]
         first = grp.iloc[0]
-        parts.append(f"### {g.esc(first[g.col('topic')])} {{#{conflict_anchor(cid)} .unnumbered}}\n")
+        parts.append(f"### {md_escape(first[g.col('topic')])} {{#{conflict_anchor(cid)} .unnumbered}}\n")
         why = conf.loc[cid, g.col("why_it_matters")] if g.col("why_it_matters") in conf else None
         if why is not None and not _isna(why):
-            parts.append(f"{W['why']} {g.esc(why)}\n")
+            parts.append(f"{W['why']} {md_escape(why)}\n")
         parts.append(W["status"].format(note=_named(tables, first[g.col("note")], g),
-                                        status=status.get(str(first["status"]), g.esc(first["status"]))) + "\n")
+                                        status=status.get(str(first["status"]), md_escape(first["status"]))) + "\n")
         header = H["conflicts"] + [W["account"].format(i) for i in range(1, len(grp) + 1)]  # no empty header cell
         rows = [
             [W["says"]] + [g.txt(r, "claim") for _, r in grp.iterrows()],

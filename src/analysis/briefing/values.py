@@ -37,8 +37,7 @@ def story(lang: str):
 
 
 def join(items, lang: str) -> str:
-    w = words(lang)
-    return w.join_ar(items) if lang == "ar" else w.join_en(items)
+    return words(lang).join(items)
 
 
 # --------------------------------------------------------------------------------------------
@@ -63,16 +62,6 @@ def _source_names(tables, lang: str = "ar") -> dict[str, str]:
 def _cite(tables, row, lang: str = "ar") -> str:
     """«إيلاف، ف19» / "Elaph, para. 19", linked to the source's row (ids are in the colophon)."""
     return story(lang).cite(tables, [(row["source_id"], row["paragraph"])], parens=False)
-
-
-def _conflict_links(ids, lang: str = "ar") -> str:
-    """«خلاف C3» / "dispute C3", linked to the conflict's heading."""
-    from ..story_ar import conflict_anchor
-
-    ids = [str(c) for c in ids]
-    if not ids:
-        return ""
-    return MESSAGES[lang]["dispute"].format(join([f"[{md_escape(c)}](#{conflict_anchor(c)})" for c in ids], lang))
 
 
 # --------------------------------------------------------------------------------------------
@@ -137,6 +126,12 @@ class Cite:
 
 
 @dataclass(frozen=True)
+class Cites:
+    """The citations of several rows, in parentheses: (source_id, paragraph) pairs."""
+    pairs: tuple
+
+
+@dataclass(frozen=True)
 class Topic:
     conflict_id: str
 
@@ -175,7 +170,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "title_cite": "{} ({})",
         "hedge_here": "وتختلف المصادر هنا في {}: {}.",
         "article_of": "مقال {}",
-        "dispute": "خلاف {}",
         "ids": "من {} إلى {}",
         "digits_indic": "الأرقام في النص والجداول بالأرقام العربية المشرقية، وفاصل الآلاف فيها «٬» (٢٬٥٠٠).",
         "digits_latin": ("الأرقام في النص والجداول بالأرقام اللاتينية كما تكتبها المصادر، وفاصل الآلاف فيها الفاصلة (2,500)، "
@@ -198,7 +192,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "title_cite": "{} ({})",
         "hedge_here": "The sources disagree here on {}: {}.",
         "article_of": "the article from {}",
-        "dispute": "dispute {}",
         "ids": "{} to {}",
         "digits_indic": "Numbers use Latin digits with a comma for thousands (2,500); years have no separator.",
         "digits_latin": "Numbers use Latin digits with a comma for thousands (2,500); years have no separator.",
@@ -239,6 +232,8 @@ def phrase(node, tables, lang: str):
         return join(items, lang) if node.sep == "list" else ("؛ " if lang == "ar" else "; ").join(items)
     if isinstance(node, Cite):
         return _cite(tables, node.row, lang)
+    if isinstance(node, Cites):
+        return st.cite(tables, list(node.pairs))
     if isinstance(node, Topic):
         return st._topic(tables, node.conflict_id)
     if isinstance(node, SourceName):
@@ -493,7 +488,7 @@ def facts(tables, data_dir=None) -> dict:
         pairs = tuple((TR._row(tables, t, i)["source_id"], TR._row(tables, t, i)["paragraph"]) for t, i in rows)
         touched = _ranked(tables, {c for r in rows for c in cr.get((r[0], r[1]), set())})
         hedge = Msg("hedge_here", (Count(len(touched), "issue"), Join(tuple(Topic(c) for c in touched)))) if touched else Lit("")
-        v["findings"][key] = {"cite": _Cites(pairs), "hedge": hedge}
+        v["findings"][key] = {"cite": Cites(pairs), "hedge": hedge}
     # what the sources cover: years with no dated row, and the stretch between the articles
     years = sorted(set(src["published"].dt.year))
     first_y = int(min(lv["date"].min().year, src["published"].min().year))
@@ -526,27 +521,13 @@ def facts(tables, data_dir=None) -> dict:
     return v
 
 
-@dataclass(frozen=True)
-class _Cites:
-    """The citations of a finding's rows: (source_id, paragraph) pairs."""
-    pairs: tuple
-
-
-def _phrase(node, tables, lang):
-    if isinstance(node, _Cites):
-        return story(lang).cite(tables, list(node.pairs))
-    if isinstance(node, dict):
-        return {k: _phrase(x, tables, lang) for k, x in node.items()}
-    return phrase(node, tables, lang)
-
-
 def variables(tables, data_dir=None, lang: str = "ar", *, facts_=None) -> dict:
     """Every value the briefing's prose quotes in `lang`, as markdown-safe strings (nested dict).
     `facts_`: the language-neutral values (:func:`facts`), when already computed."""
     from .. import truth as TR
 
     f = facts_ if facts_ is not None else facts(tables, data_dir)
-    v = _phrase(f, tables, lang)
+    v = phrase(f, tables, lang)
     bad = TR.printed_problems(v, tables, lang)
     if bad:
         raise ReportError("derived numbers printed more precisely than their inputs:\n" + "\n".join(bad))
