@@ -24,7 +24,8 @@ from analysis.data import load  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-LANGS = ("ar", "en")
+from analysis.config import LANGS  # noqa: E402  (the editions)
+
 ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
 #: What each edition says of the other, on purpose in the other's language.
 OTHER_EDITION = {"ar": "English edition", "en": "النسخة العربية"}

@@ -23,10 +23,11 @@ import pytest
 from conftest import session_briefing as build
 
 from analysis import registry
+from analysis.config import LANGS  # the editions
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-LANGS = ("ar", "en")  # analysis.config.LANGS
+
 WIDTHS = (390, 1280)
 
 pytestmark = [pytest.mark.slow,

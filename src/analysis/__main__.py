@@ -58,11 +58,9 @@ def _report(args) -> int:
 
     check_writable(args.out)  # before the data are read: say a bad output folder first
     config.check()  # and a bad setting
-    from .briefing.values import LANGS
-
     langs = tuple(x.strip() for x in args.lang.split(",") if x.strip())
-    if not langs or any(x not in LANGS for x in langs):
-        print(f"--lang: give some of {', '.join(LANGS)}, comma-separated, not {args.lang!r}", file=sys.stderr)
+    if not langs or any(x not in config.LANGS for x in langs):  # before the data are read
+        print(f"--lang: give some of {', '.join(config.LANGS)}, comma-separated, not {args.lang!r}", file=sys.stderr)
         return 2
     for path in render(args.data, args.out, engine=args.engine, figures_dir=args.figures, tables=_tables(args),
                        langs=langs):
@@ -82,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     f.add_argument("--data", default=str(config.DATA_DIR), help="data folder (default: %(default)s)")
     f.add_argument("--out", default=str(config.FIGURES_DIR), help="folder for the figures (default: %(default)s)")
     f.add_argument("--formats", default="svg,png,pdf", help="comma-separated, of svg, png, pdf (default: %(default)s)")
-    f.add_argument("--lang", choices=("all", "ar", "en"), default="all",
+    f.add_argument("--lang", choices=("all", *config.LANGS), default="all",
                    help="the edition whose figures to draw: ar (NAME), en (NAME-en) or all (default: %(default)s)")
     f.add_argument("--validated", action="store_true", help="skip the data check: it was just run (make does this)")
     f.set_defaults(run=_figures)
@@ -90,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--data", default=str(config.DATA_DIR), help="data folder (default: %(default)s)")
     r.add_argument("--out", default=str(config.OUTPUT_DIR), help="folder for the briefing (default: %(default)s)")
     r.add_argument("--engine", choices=["auto", "quarto", "builtin"], default="auto")
-    r.add_argument("--lang", default="ar,en", help="the editions, comma-separated (default: %(default)s)")
+    r.add_argument("--lang", default=",".join(config.LANGS), help="the editions, comma-separated (default: %(default)s)")
     r.add_argument("--figures", default=str(config.FIGURES_DIR), help="folder of the drawn figures (default: %(default)s)")
     r.add_argument("--validated", action="store_true", help="skip the data check: it was just run (make does this)")
     r.set_defaults(run=_report)

@@ -193,7 +193,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "hedge_here": "The sources disagree here on {}: {}.",
         "article_of": "the article from {}",
         "ids": "{} to {}",
-        "digits_indic": "Numbers use Latin digits with a comma for thousands (2,500); years have no separator.",
         "digits_latin": "Numbers use Latin digits with a comma for thousands (2,500); years have no separator.",
         "months": ("Dates are written day, month, year (9 December 2021); the Arabic edition uses the Iraqi and "
                    "Levantine month names."),
@@ -542,8 +541,9 @@ def _colophon(lang: str) -> dict:
     msg = MESSAGES[lang]
     unknown = story(lang).UNKNOWN_PUBLISHER
     return {
+        # the English edition keeps Latin digits whatever ANALYSIS_DIGITS says (report.generate)
         "digits": msg["digits_indic"] if digits_mode() == "arabic-indic" and lang == "ar" else msg["digits_latin"],
-        "months": keep_dates(msg["months"]) if lang == "ar" else msg["months"],
+        "months": keep_dates(msg["months"]),  # Arabic month names never break; English has none to keep
         "unknown": msg["unknown"].format(unknown),
     }
 
