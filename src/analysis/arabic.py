@@ -427,6 +427,14 @@ SVG_HASHSALT = "analysis-arabic"
 
 
 def _style_rc(lang: str) -> dict[str, object]:
+    register_fonts()
+    return dict(_style_rc_cached(lang))
+
+
+@functools.cache
+def _style_rc_cached(lang: str) -> dict[str, object]:
+    """The rc of `style(lang)`, built once (it reads every default, and figures enter the style
+    hundreds of times); callers get a copy."""
     import matplotlib as mpl
 
     try:  # matplotlib >= 3.11 deprecates the module; the list is the same
@@ -434,7 +442,6 @@ def _style_rc(lang: str) -> dict[str, object]:
     except ImportError:
         from matplotlib.style.core import STYLE_BLACKLIST
 
-    register_fonts()
     families = font_families(lang)
     # matplotlib's own defaults first: a notebook's style (dark_background, usetex, a serif font)
     # must not change what the project's charts look like or send data text to TeX

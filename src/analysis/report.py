@@ -394,8 +394,7 @@ def _builtin(stage: Path, outputs: dict[tuple[str, str], Path], timestamp: int) 
                       f"--lua-filter={Path('_extensions', 'briefing', 'cards.lua')}", "--data-dir=_pandoc", "--resource-path=."]
             if (lang, "html") in outputs:
                 running.append(_start(common + ["--to=html5", f"--template={TEMPLATE_DIR / 'briefing.html'}",
-                                                "--embed-resources", "--toc", "--toc-depth=2", "--wrap=none",
-                                                "--strip-comments"]
+                                                "--toc", "--toc-depth=2", "--wrap=none", "--strip-comments"]
                                       + [f"--css={c}" for c in css] + [f"--output={outputs[(lang, 'html')]}"], stage))
             if typst is not None and (lang, "pdf") in outputs:
                 typ = stage / f"{doc}.typ"
@@ -405,12 +404,52 @@ def _builtin(stage: Path, outputs: dict[tuple[str, str], Path], timestamp: int) 
             _finish(proc)
             _typst_compile(typst, typ, pdf, stage, fonts, timestamp)  # while the HTML pages are written
         while running:
-            _finish(running.pop())
+            proc = running.pop()
+            _finish(proc)
+            _embed(Path(proc.args[-1].removeprefix("--output=")), stage)
     finally:
         for proc in running + [t[0] for t in typsts]:  # a failure or a signal: stop what still runs
             if proc.poll() is None:
                 proc.kill()
             proc.wait()
+
+
+_STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"<>]+)" ?/?>')
+_IMG = re.compile(r"<img\b[^<>]*>")
+_FIGURE_SRC = re.compile(r'(\ssrc=")(_generated/figures/[^"<>]+\.svg)(")')
+
+
+def _embed(html: Path, stage: Path) -> None:
+    """Make the page self-contained, as `pandoc --embed-resources` would: each stylesheet the
+    template links inline in a <style>, each figure a data: URI.  Pandoc's own embedding parses
+    the whole 6 MB page again (a second a page); the page's only resources are these, written
+    by the template and the figure shortcode (attribute values from data are escaped, so no
+    data text can look like one), and any other is refused rather than left to the network."""
+    text = html.read_text(encoding="utf-8")
+
+    def style(m):
+        css = (stage / m.group(1)).read_text(encoding="utf-8")
+        if "</style" in css.lower():
+            raise ReportError(f"{m.group(1)} cannot be inlined: it contains </style>")
+        return f'<style type="text/css">\n{css}</style>'
+
+    def figure(m):
+        tag = m.group(0)
+        src = _FIGURE_SRC.search(tag)
+        if src is None:
+            return tag
+        data = base64.b64encode((stage / src.group(2)).read_bytes()).decode("ascii")
+        tag = tag[:src.start(2)] + f"data:image/svg+xml;base64,{data}" + tag[src.end(2):]
+        if " role=" not in tag:  # as pandoc does: an SVG in an <img> is announced as an image
+            alt = re.search(r'\salt="([^"]*)"', tag)
+            tag = tag.replace("<img", '<img role="img"' + (f' aria-label="{alt.group(1)}"' if alt else ""), 1)
+        return tag
+
+    text = _IMG.sub(figure, _STYLESHEET.sub(style, text))
+    left = re.findall(r'<(?:img|script|link|source|video|audio|iframe)\b[^<>]*?\s(?:src|href)="(?!data:|#)([^"]*)"', text)
+    if left:
+        raise ReportError(f"{html.name}: cannot embed {left[0]}")
+    html.write_text(text, encoding="utf-8")
 
 
 def _typst_compile(typst, typ: Path, pdf: Path, stage: Path, fonts: Path, timestamp: int) -> None:

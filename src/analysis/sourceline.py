@@ -90,13 +90,45 @@ def text(tables, records: Mapping[str, Iterable], lang: str = "ar", *, note: str
     return "\n".join(w for part in lines for w in textwrap.wrap(part, width, break_on_hyphens=False))
 
 
+def per_draw(ax, measure):
+    """`measure(renderer) -> Bbox` as an annotation coordinate, measured once per layout.
+
+    matplotlib asks for an annotation's coordinate each time anything measures it (the layout
+    engine, the draw, every note hanging under this one), and a note hung from an artist
+    measures that artist again each time: a chain of n notes cost n^2 text layouts.  The answer
+    is kept while the renderer, the figure's dpi and the Axes' place and view limits stay, and
+    forgotten when a draw of the figure ends, so an edit made between draws is seen."""
+    fig = ax.figure
+    memos = fig.__dict__.get("_analysis_memos")
+    if memos is None:
+        memos = fig._analysis_memos = []
+        fig.canvas.mpl_connect("draw_event", lambda _event: [m.clear() for m in memos])
+    memo: dict = {}
+    memos.append(memo)
+
+    def coordinate(renderer):
+        key = (id(renderer), tuple(ax.bbox.bounds), tuple(ax.viewLim.bounds), fig.dpi)
+        if key not in memo:
+            memo.clear()
+            memo[key] = measure(renderer)
+        return memo[key]
+
+    return coordinate
+
+
+def under(ax, artist):
+    """A coordinate for a note hung under `artist` (a legend or another note): its box, measured
+    once per layout (`per_draw`)."""
+    return per_draw(ax, artist.get_window_extent)
+
+
 def _below(ax, me):
     """A callable for annotation coordinates: the bottom of everything `ax` draws but `me`."""
     from matplotlib.legend import Legend
     from matplotlib.text import Text
     from matplotlib.transforms import Bbox
 
-    def bbox(renderer):
+    def measure(renderer):
         boxes = [ax.bbox]
         for axis in (ax.xaxis,):
             b = axis.get_tightbbox(renderer)
@@ -113,7 +145,7 @@ def _below(ax, me):
         y0 = min(b.y0 for b in boxes)
         return Bbox.from_extents(ax.bbox.x0, y0, ax.bbox.x1, y0 + 1)
 
-    return bbox
+    return per_draw(ax, measure)
 
 
 def one_chart(ax) -> bool:

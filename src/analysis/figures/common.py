@@ -216,7 +216,7 @@ def _title(ax, title: str | None, subtitle: str | None, lang: str, *, above: flo
     _pin(ax, t, lang)
     if subtitle:
         x = 1.0 if lang == "ar" else 0.0
-        ax.annotate(_t(subtitle, lang), xy=(x, 0.0), xycoords=t, xytext=(0, -3),
+        ax.annotate(_t(subtitle, lang), xy=(x, 0.0), xycoords=_sourceline.under(ax, t), xytext=(0, -3),
                     textcoords="offset points", ha=arabic.align(lang), va="top", fontsize=SUB_PT,
                     color=MUTED, annotation_clip=False)
 
@@ -458,7 +458,7 @@ def _milestone_key(ax, keys: list[str], lang: str, under, pad: float = 6, *, fon
     room = fig.get_figwidth() * 72 - 20
     text = "\n".join(_wrap_to(k, room, lang, fontsize, weight) for k in keys)
     x = 0.1 / fig.get_figwidth()
-    return ax.annotate(_t(text, lang), xy=(1 - x if lang == "ar" else x, 0.0), xycoords=("figure fraction", under),
+    return ax.annotate(_t(text, lang), xy=(1 - x if lang == "ar" else x, 0.0), xycoords=("figure fraction", _sourceline.under(ax, under)),
                        xytext=(0, -pad), textcoords="offset points", ha=arabic.align(lang), va="top",
                        multialignment=arabic.align(lang), fontsize=fontsize, fontweight=weight, color=color,
                        linespacing=_ls(lang), annotation_clip=False)

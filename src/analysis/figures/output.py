@@ -106,8 +106,15 @@ def _draw_and_save(tables, name: str, out: Path, formats=FORMATS, data=None) -> 
     return written
 
 
-def _child(tables, names, out: Path, formats, data, w: int) -> None:
-    """A forked worker: draw `names`, report a failure through the pipe `w`, never return.
+#: Bytes of one name in the work pipe: a read of this size takes exactly one name.
+_RECORD = 128
+#: Drawn first, as they take longest: the last figures to finish are then short ones.
+_SLOW_FIRST = ("map", "timeline", "sources")
+
+
+def _child(tables, work: int, out: Path, formats, data, w: int) -> None:
+    """A forked worker: draw the names it reads from the pipe `work` until it is empty, report a
+    failure through the pipe `w`, never return.
 
     It keeps the parent's signal handling (SIGTERM and Ctrl-C unwind), so a stopped build's
     worker removes its temporary file on the way out."""
@@ -115,8 +122,8 @@ def _child(tables, names, out: Path, formats, data, w: int) -> None:
 
     code, payload = 0, b""
     try:
-        for name in names:
-            _draw_and_save(tables, name, out, formats, data)
+        while record := os.read(work, _RECORD):
+            _draw_and_save(tables, record.rstrip(b"\0").decode("utf-8"), out, formats, data)
     except BaseException as err:  # the parent re-raises it
         code = 1
         try:
@@ -132,7 +139,8 @@ def _child(tables, names, out: Path, formats, data, w: int) -> None:
 
 
 def _draw_forked(tables, names: list[str], out: Path, formats, data, jobs: int) -> None:
-    """Draw `names` in `jobs` forked processes, each with its share, and wait for them.
+    """Draw `names` in `jobs` forked processes, each taking the next name as it is free, and wait
+    for them.
 
     Plain fork and a pipe per child, not a multiprocessing pool: a pool's workers share queue
     locks, and a worker stopped by a signal while holding one left the parent waiting forever (a
@@ -142,15 +150,24 @@ def _draw_forked(tables, names: list[str], out: Path, formats, data, jobs: int) 
     import signal
 
     children: list[tuple[int, int]] = []
+    work, queue = os.pipe()  # every name, written before the workers start: each takes the next
+    order = sorted(names, key=lambda n: not n.startswith(_SLOW_FIRST))
+    records = b"".join(n.encode("utf-8").ljust(_RECORD, b"\0") for n in order)
+    if len(records) > 65536 or any(len(n.encode("utf-8")) > _RECORD for n in names):
+        raise ValueError("too many or too long figure names for the work pipe")
+    os.write(queue, records)
+    os.close(queue)
     try:
-        for share in (names[i::jobs] for i in range(jobs)):
+        for _ in range(jobs):
             r, w = os.pipe()
             pid = os.fork()
             if pid == 0:
                 os.close(r)
-                _child(tables, share, out, formats, data, w)
+                _child(tables, work, out, formats, data, w)
             os.close(w)
             children.append((pid, r))
+        os.close(work)
+        work = -1
         failure = None
         while children:
             pid, r = children[0]
@@ -179,6 +196,9 @@ def _draw_forked(tables, names: list[str], out: Path, formats, data, jobs: int) 
                 pass
         atomic.sweep(out)  # a child stopped mid-write: no temporary file stays
         raise
+    finally:
+        if work >= 0:
+            os.close(work)
 
 
 def _jobs() -> int:
