@@ -154,6 +154,16 @@ def register_fonts() -> list[str]:
 
 
 @contextlib.contextmanager
+def measuring() -> Iterator[None]:
+    """For measuring text outside a figure (wrapping a label to a width): the bundled fonts
+    registered and found first, as in `style()`, without `style()`'s rcParams (setting every
+    one of them costs a millisecond, and a layout measures hundreds of candidate lines)."""
+    register_fonts()
+    with _bundled_first():
+        yield
+
+
+@contextlib.contextmanager
 def _bundled_first() -> Iterator[None]:
     """While active, `findfont` prefers the bundled files over a system copy of the same family
     (ties go to the first entry of ``fontManager.ttflist``), so figures are identical across

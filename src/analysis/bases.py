@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .memo import per_build
+
 __all__ = ["HANDOVER_STATES", "PARTIAL_STATES", "TERMINAL_STATES", "timelines", "handed_over", "by_province",
            "remaining"]
 
@@ -80,6 +82,7 @@ def timelines(base_events: pd.DataFrame, bases: pd.DataFrame | None = None) -> p
     return out[cols + extra].reset_index(drop=True)
 
 
+@per_build
 def handed_over(base_events: pd.DataFrame, states: tuple[str, ...] = HANDOVER_STATES) -> pd.DataFrame:
     """Cumulative count of bases handed over through time.
 

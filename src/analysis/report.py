@@ -32,7 +32,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from . import atomic, config, registry
+from . import atomic, config, memo, registry
 from .briefing.ar import fdate, fperiod, join_ar, num, pct, phrase  # noqa: F401  (the names earlier code used)
 from .briefing.markdown import NBSP, ltr, md_escape  # noqa: F401
 from .briefing.tables import generated_markdown
@@ -219,19 +219,20 @@ def generate(data_dir=None, project_dir=None, figures_dir=None, *, tables=None, 
     written = []
     from .text_ar import apply_digits, digits_mode
 
-    neutral = facts(tables, data_dir)
-    gen = project / "_generated"
-    for lang in langs:
-        # ANALYSIS_DIGITS (latin, the default, or arabic-indic) is the Arabic edition's digit style
-        mode = digits_mode() if lang == "ar" else "latin"
-        values = _map_strings(variables(tables, data_dir, lang, facts_=neutral), lambda x, m=mode: apply_digits(x, m))
-        p = gen / lang / "values.json"
-        _write(p, json.dumps(values, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
-        written.append(p)
-        for name, text in generated_markdown(tables, lang).items():
-            p = gen / lang / f"{name}.md"
-            _write(p, apply_digits(text, mode))
+    with memo.build():  # both editions ask the same questions of the tables: answered once
+        neutral = facts(tables, data_dir)
+        gen = project / "_generated"
+        for lang in langs:
+            # ANALYSIS_DIGITS (latin, the default, or arabic-indic) is the Arabic edition's digit style
+            mode = digits_mode() if lang == "ar" else "latin"
+            values = _map_strings(variables(tables, data_dir, lang, facts_=neutral), lambda x, m=mode: apply_digits(x, m))
+            p = gen / lang / "values.json"
+            _write(p, json.dumps(values, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
             written.append(p)
+            for name, text in generated_markdown(tables, lang).items():
+                p = gen / lang / f"{name}.md"
+                _write(p, apply_digits(text, mode))
+                written.append(p)
     (project / "_variables.yml").unlink(missing_ok=True)  # written by earlier versions
     p = gen / "fonts.css"
     _write(p, font_css())

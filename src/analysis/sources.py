@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .memo import per_build
+
 __all__ = ["FACT_TABLES", "support", "disagreements", "coverage", "record_ids"]
 
 #: Tables whose rows are facts cited to a source paragraph, and their identifier column.
@@ -38,6 +40,7 @@ def record_ids(tables) -> dict[str, str]:
     return ids
 
 
+@per_build
 def support(tables) -> pd.DataFrame:
     """One row per (table, record_id, source_id, paragraph, needle): a source supporting a fact.
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .memo import per_build
+
 __all__ = ["Row", "Fact", "facts", "questions", "HANDOVER_BY"]
 
 #: Bases handed over "by the end of 2020" (the year of the handovers the summary counts).
@@ -95,6 +97,7 @@ def _period_end(r: Row) -> pd.Timestamp:
     return r.date
 
 
+@per_build
 def facts(tables) -> dict[str, Fact]:
     """The summary's facts, by kind: combat_end, troops_before, troops_after, vote, handovers,
     withdrawal, remaining, disputes, gap.  A kind the data cannot support is left out."""

@@ -27,6 +27,7 @@ from . import arabic
 from . import attacks as _attacks
 from . import figures as _f
 from . import sourceline as _sourceline
+from .memo import per_build
 
 __all__ = ["plot_timeline", "timeline_geometry", "figure_height", "START", "FIGSIZE", "NARROW_WIDTH",
            "STATEMENT_KINDS"]
@@ -76,7 +77,7 @@ COLOR = "#1f5a96"
 def _wrap_pt(text: str, width_pt: float, lang: str, fontsize: float = _f.TEXT_PT,
              weight: str = "normal") -> list[str]:
     """Wrap `text` at spaces to lines at most `width_pt` wide, as the font measures them."""
-    with arabic.style(lang):  # the bundled fonts, registered for the measurement
+    with arabic.measuring():
         return _wrap_measured(text, width_pt, lang, fontsize, weight)
 
 
@@ -110,6 +111,7 @@ def _when(r, lang: str) -> str:
     return when
 
 
+@per_build
 def timeline_geometry(tables, lang: str = "ar", *, kinds=None, width: float | None = None) -> dict:
     """Rows of the main axis (top to bottom, by date), each with its label lines, mark (`x0`,
     `x1` as date numbers: equal for a day), `style` ("point", "range" or "until"), whether

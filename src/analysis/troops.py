@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .memo import per_build
+
 __all__ = ["AREAS", "series", "changes", "peak", "reduction"]
 
 #: Areas that measure the country-wide presence (a single base or Kurdistan alone do not).
@@ -22,6 +24,7 @@ _SERIES_COLUMNS = [
 ]
 
 
+@per_build
 def series(troop_levels: pd.DataFrame, *, areas: tuple[str, ...] | None = AREAS) -> pd.DataFrame:
     """Step series, one per (counted, kind), sorted by date.
 

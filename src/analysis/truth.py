@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from .memo import per_build
+
 __all__ = ["problems", "finding_rows", "conflict_rows", "hedge", "Derived", "derived", "printed_problems",
            "paragraph_states", "MONTHS", "FINDINGS"]
 
@@ -105,6 +107,7 @@ def _facts(frame):
     return frame if "modality" not in frame else frame[frame["modality"].astype("string") != "expected"]
 
 
+@per_build
 def finding_rows(tables) -> dict[str, list[tuple[str, str]]]:
     """The rows each key finding is built from, found the way the briefing finds them."""
     from . import bases as B
@@ -217,6 +220,7 @@ def _inexact(tables, rows) -> bool:
     return False
 
 
+@per_build
 def derived(tables) -> list[Derived]:
     """The derived numbers of the key findings, with their inputs."""
     from . import troops as T
@@ -354,6 +358,7 @@ def problems(tables) -> list:
 # --------------------------------------------------------------------------------------------
 # what the sources cover
 
+@per_build
 def covered_years(tables) -> set[int]:
     """Years in which some fact row (not an expected one) is dated: the year of its date, or
     of the end of a bounded period (a period's inside years are not observed)."""

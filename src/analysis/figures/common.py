@@ -238,7 +238,7 @@ def _panel_room_pt(ax) -> float:
 def _wrap_to(text: str, width_pt: float, lang: str, fontsize: float = TEXT_PT, weight: str = "normal") -> str:
     """`text` with each of its lines wrapped at spaces to at most `width_pt`, as the font measures."""
     out = []
-    with arabic.style(lang):  # the bundled fonts, registered for the measurement
+    with arabic.measuring():
         for para in text.split("\n"):
             cur = ""
             for w in para.split(" "):

@@ -9,7 +9,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from .. import arabic, atomic, registry
+from .. import arabic, atomic, memo, registry
 from .common import _layout
 from .theme import FORMATS, PNG_DPI
 
@@ -242,7 +242,8 @@ def write_all(data_dir=None, out_dir="figures", *, tables=None, lang: str | None
     package = getattr(tables, "package", None)
     data = package.digest() if package is not None else None
     jobs = min(_jobs(), len(names))
-    if jobs <= 1:
-        return [path for name in names for path in _draw_and_save(tables, name, out, formats, data)]
-    _draw_forked(tables, names, out, formats, data, jobs)
+    with memo.build():  # the figures ask the same questions of the tables: answered once
+        if jobs <= 1:
+            return [path for name in names for path in _draw_and_save(tables, name, out, formats, data)]
+        _draw_forked(tables, names, out, formats, data, jobs)
     return [out / f"{name}.{fmt}" for name in names for fmt in formats]

@@ -15,6 +15,7 @@ from .. import arabic
 from .. import attacks as _attacks
 from .. import sourceline as _sourceline
 from .. import sources as _sources
+from ..memo import per_build
 from .common import (
     _balanced_wrap,
     _check_lang,
@@ -169,6 +170,7 @@ def _matrix_pt(lang: str) -> float:
     return line_pt(lang, linespacing=_matrix_ls(lang))
 
 
+@per_build
 def sources_geometry(tables, lang: str = "ar", min_sources: int = 2, narrow: bool = False,
                      grid: bool = False) -> dict:
     """The sources matrix without drawing: rows (kind, label, key), their heights in measured
