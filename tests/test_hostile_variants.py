@@ -441,9 +441,7 @@ def _texts_off_figure(fig):
 
 @pytest.mark.figures
 @pytest.mark.parametrize("name", [
-    pytest.param("bases", marks=pytest.mark.xfail(strict=True, reason="open: an 80-letter base name still pushes "
-                                                  "the bases chart's undated-event note past the figure's left edge")),
-    "attacks"])
+    "bases", "attacks"])
 def test_a_long_word_in_a_base_name_keeps_every_text_on_the_figure(curated, name):
     """One base name written as an 80-letter word without spaces (a transliteration, a URL-like
     name) pushed the bases chart's notes and the attacks chart's legend off the figure's left

@@ -2,8 +2,6 @@
 of both panels."""
 from __future__ import annotations
 
-import textwrap
-
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
@@ -19,6 +17,7 @@ from .. import attacks as _attacks
 from .. import sourceline as _sourceline
 from .common import (
     _balanced_wrap,
+    _break_long_words,
     _check_lang,
     _clear_side,
     _copy,
@@ -123,8 +122,7 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
         if narrow:  # lane names of two lines leave the time axis its room
             lane_names = ["\n".join(_balanced_wrap(n, 20)) if len(n) > 24 else n for n in lane_names]
         # a name with a word longer than a lane label can be (a transliteration) is broken there
-        lane_names = ["\n".join(textwrap.wrap(n, 30)) if max(map(len, n.split() or [""])) > 30 else n
-                      for n in lane_names]
+        lane_names = [_break_long_words(n) for n in lane_names]
         ax.set_yticklabels([_t(n, lang) for n in lane_names], fontsize=TEXT_PT, va=LABEL_VA,
                            linespacing=_ls(lang))
         ax.tick_params(axis="y", length=0)

@@ -12,6 +12,7 @@ from .. import arabic
 from .. import attacks as _attacks
 from .. import bases as _bases
 from .common import (
+    _break_long_words,
     _chart_share,
     _check_lang,
     _copy,
@@ -172,7 +173,7 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
                         color=MUTED, linespacing=_ls(lang), multialignment=note_ha)
         ax.set_yticks(range(n))
         wrap = (200 if lang == "ar" else 40) if not narrow else (40 if lang == "ar" else 22)  # Latin runs wider
-        ax.set_yticklabels([_t("\n".join(textwrap.wrap(text, wrap)), lang) for kind, text, _ in reversed(rows)],
+        ax.set_yticklabels([_t(_break_long_words("\n".join(textwrap.wrap(text, wrap))), lang) for kind, text, _ in reversed(rows)],
                            linespacing=_ls(lang), va=LABEL_VA)
         ax.tick_params(axis="y", length=0, pad=11)  # clear of the arrow of bases still held
         for tick, (kind, _, base) in zip(ax.get_yticklabels(), list(reversed(rows)), strict=True):

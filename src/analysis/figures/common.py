@@ -235,6 +235,15 @@ def _panel_room_pt(ax) -> float:
     return max(120.0, (slot - widest) * 0.75)  # less the pads, an axis label, the layout's margins
 
 
+def _break_long_words(text: str, longest: int = 30) -> str:
+    """`text` as it is, or, where a word is longer than `longest` characters (a name written
+    without spaces, a transliteration), wrapped to `longest` with that word broken: it cannot
+    take the chart's room for its labels."""
+    if max(map(len, text.split() or [""])) <= longest:
+        return text
+    return "\n".join(textwrap.wrap(text, longest))
+
+
 def _wrap_to(text: str, width_pt: float, lang: str, fontsize: float = TEXT_PT, weight: str = "normal") -> str:
     """`text` with each of its lines wrapped at spaces to at most `width_pt`, as the font measures."""
     out = []
