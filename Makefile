@@ -53,13 +53,15 @@ help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | sed -E 's/^([a-z0-9-]+):.*## (.*)/  make \1\t\2/' | expand -t 22
 
 # Stage 0: the virtual environment, from the pinned lock file (uv installs it in seconds). The
-# bytecode is compiled at install: where Python may not write it (PYTHONDONTWRITEBYTECODE, a
-# read-only venv) every stage would otherwise compile its libraries again, a second or more.
+# modules the stages load are compiled to bytecode here: where Python may not write it
+# (PYTHONDONTWRITEBYTECODE, a read-only venv) every stage would otherwise compile its libraries
+# again, a second or more.  Only those: compiling the whole environment took 8-10 s.
 $(SETUP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check $(UV)
-	$(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -r requirements.lock
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.lock
 	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps --no-build-isolation -e .
+	$(PY) tools/compile_stages.py
 	touch $@
 setup: $(SETUP) ## make .venv from requirements.lock
 
