@@ -30,6 +30,7 @@ import re
 import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from . import atomic, config, memo, registry
@@ -401,13 +402,20 @@ def _builtin(stage: Path, outputs: dict[tuple[str, str], Path], timestamp: int) 
                 typ = stage / f"{doc}.typ"
                 typsts.append((_start(common + ["--to=typst", f"--template={TEMPLATE_DIR / 'briefing.typ'}", "--wrap=none",
                                                 f"--output={typ}"], stage), typ, outputs[(lang, "pdf")]))
-        for proc, typ, pdf in typsts:
-            _finish(proc)
-            _typst_compile(typst, typ, pdf, stage, fonts, timestamp)  # while the HTML pages are written
-        while running:
-            proc = running.pop()
-            _finish(proc)
-            _embed(Path(proc.args[-1].removeprefix("--output=")), stage)
+        # each edition's typst compile starts as its markup is ready, in a thread of its own (typst
+        # leaves Python's lock while it works: the two editions' compiles overlap), while the
+        # HTML pages are written
+        with ThreadPoolExecutor(max_workers=max(1, len(typsts))) as pool:
+            compiles = []
+            for proc, typ, pdf in typsts:
+                _finish(proc)
+                compiles.append(pool.submit(_typst_compile, typst, typ, pdf, stage, fonts, timestamp))
+            while running:
+                proc = running.pop()
+                _finish(proc)
+                _embed(Path(proc.args[-1].removeprefix("--output=")), stage)
+            for done in compiles:
+                done.result()
     finally:
         for proc in running + [t[0] for t in typsts]:  # a failure or a signal: stop what still runs
             if proc.poll() is None:
