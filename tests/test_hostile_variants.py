@@ -590,3 +590,15 @@ def test_a_checkout_under_an_arabic_folder_name_builds_in_the_c_locale(tmp_path)
     env.pop("LC_CTYPE", None)
     done = subprocess.run(["make", "validate"], cwd=where, env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, (done.stdout + done.stderr)[-1500:]
+
+
+@pytest.mark.parametrize("text", ["in 1850 the", "call 07701234567", "Resolution 2379", "2021–2035 plan",
+                                  "مايو كلينك", "أكتوبر الأحمر", "year 2031 plan"])
+def test_data_text_reaches_the_page_as_written(text):
+    """md_escape, the one choke point of data text, rewrote it: «in 1850» became «in 1,850», a
+    phone number lost its leading zero, «مايو كلينك» (Mayo Clinic) became «أيار كلينك».  It
+    escapes and isolates; the words, digits and names stay the data's."""
+    from analysis.briefing.markdown import FSI, NBSP, PDI, md_escape
+
+    shown = md_escape(text).removeprefix(FSI).removesuffix(PDI).replace("\\", "").replace(NBSP, " ")
+    assert shown == text

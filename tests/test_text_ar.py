@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis import text_ar
+from analysis import arabic, text_ar
 from analysis.text_ar import NBSP, Noun
 
 BASE = Noun("قاعدة", "قاعدتان", "قواعد", gender="f")
@@ -70,13 +70,16 @@ def test_latin_parentheticals_never_split():
     assert "سي إن إن بالعربية" in s  # Arabic words still break normally
 
 
-def test_figures_follow_the_briefings_digit_and_thousands_style(monkeypatch):
-    """ANALYSIS_DIGITS=arabic-indic reaches the figures' Arabic text as it reaches the prose, and a
-    bare count in data text is grouped as the prose groups it (years are left alone)."""
+def test_figures_draw_data_text_as_written_in_the_briefings_digit_style(monkeypatch):
+    """ANALYSIS_DIGITS=arabic-indic reaches the figures' Arabic text as it reaches the prose; data
+    text is otherwise drawn exactly as written: a number is not regrouped («1850» read «1,850», a
+    phone number lost its leading zero) and a name is not taken for a month («مايو كلينك» read
+    «أيار كلينك»)."""
     from analysis.figures import _t
 
-    assert "2,500" in _t("رقم 2500 جندي أواخر 2021", "ar") and "2021" in _t("رقم 2500 جندي أواخر 2021", "ar")
-    assert _t("the figure of 2500 troops in 2021", "en") == "the figure of 2,500 troops in 2021"
+    for text in ("في 1850 كانت", "call 07701234567", "Resolution 2379", "مايو كلينك", "2021–2035 plan"):
+        assert _t(text, "en") == text
+        assert arabic.label(text) == _t(text, "ar")
     monkeypatch.setenv("ANALYSIS_DIGITS", "arabic-indic")
     assert "٢" in _t("2021", "ar") and _t("2021", "en") == "2021"
     monkeypatch.setenv("ANALYSIS_DIGITS", "roman")

@@ -244,8 +244,10 @@ _ARABIC_RE = re.compile("[\u0600-\u06ff]")
 
 
 def reader_text(text: str) -> str:
-    """A data string as the reader sees it: one month system, one thousands style, dates and
-    Latin parentheticals that never break.  In a string with no Arabic letters (the English
-    edition's) a parenthetical is ordinary text and may break, as it would in a narrow column."""
-    text = group_thousands(one_month_style(text))
+    """A data string as the reader sees it: exactly as written (a number, a month name, a
+    phone number or «مايو كلينك» is never rewritten: the curated data write the briefing's
+    styles themselves, and tests/test_story.py checks that they do), but with dates and Latin
+    parentheticals that never break across lines.  In a string with no Arabic letters (the
+    English edition's) a parenthetical is ordinary text and may break, as it would in a narrow
+    column."""
     return keep_together(text) if _ARABIC_RE.search(text) else keep_dates(text)

@@ -29,7 +29,7 @@ def md_escape(text, *, group: bool = True) -> str:
     s = _FOLD.sub(" ", str(text)).strip(" ")  # line breaks fold; no-break and thin spaces stay as written
     if not s:
         return ""
-    if group:  # the copy rules: «2500» reads «2,500», one month system, dates that never break
+    if group:  # dates and Latin parentheticals that never break (no-break spaces: nothing else)
         from ..text_ar import reader_text
 
         s = reader_text(s)

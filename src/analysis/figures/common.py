@@ -105,12 +105,10 @@ def _package(tables):
 
 
 def _t(text: str, lang: str) -> str:
-    """A string ready to draw: bare numbers in the briefing's thousands style (2,500, as the prose
-    and tables write them), its digit style (ANALYSIS_DIGITS, Arabic only), and shaped/reordered
-    for Arabic as the running matplotlib needs."""
-    from ..text_ar import group_thousands
-
-    text = group_thousands(str(text))
+    """A string ready to draw: in its digit style (ANALYSIS_DIGITS, Arabic only) and
+    shaped/reordered for Arabic as the running matplotlib needs; data text is drawn exactly as
+    written (numbers the project writes itself come grouped: `_num`)."""
+    text = str(text)
     return arabic.label(text) if lang == "ar" else text
 
 
