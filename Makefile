@@ -90,6 +90,11 @@ $(BRIEFINGS) &: $(FIG_SVG) $(REPORT_IN) $(BRIEFING_SRC) $(FIGURE_SRC) $(DIGITS_S
 	$(PY) -m analysis report --data data --figures figures --out $(OUT) --validated
 report: $(BRIEFINGS) ## render the briefing, Arabic and English, to PDF and HTML
 
+# pytest caches each test module's rewritten bytecode in __pycache__ (ignored by git); where the
+# environment says PYTHONDONTWRITEBYTECODE, every run and every worker rewrote every test module
+# again (1.4 s a worker).  The test targets let it write.
+test test-fast test-figures: export PYTHONDONTWRITEBYTECODE :=
+
 test: $(SETUP) ## the whole test suite
 	$(PY) -m pytest
 
