@@ -144,6 +144,16 @@ def _years(lang: str, years: list[int]) -> str:
     return f"{years[0]}\u2013{years[-1]}" if lang == "en" else f"بين {years[0]} و{years[-1]}"
 
 
+#: The tables the map reads (`areas`, which only names the boundary file's areas, is optional).
+MAP_TABLES = ("places", "bases", "references", "base_events", "sources", "conflicts", "claims")
+
+
+def _map_tables(data, fn: str):
+    """`data` as tables, each the map reads there with every column the descriptor gives it, or
+    a ValueError naming what is missing (figures._tables), not a KeyError deep in the layers."""
+    return _tables(data, fn, MAP_TABLES, uses=("areas",))
+
+
 def map_layers(data=None, lang: str = "ar") -> dict:
     """Everything the map draws, as plain data: areas (shapely geometry, name, region, kind),
     points (place rows with their state category), the distance checks with display strings,
@@ -151,7 +161,7 @@ def map_layers(data=None, lang: str = "ar") -> dict:
     import pandas as pd
 
     _check_lang(lang)
-    tables = _tables(data)
+    tables = _map_tables(data, "map_layers")
     pkg = _package(tables)
     bounds = geo.boundaries(tables)
     places = geo.places(tables)
@@ -445,7 +455,7 @@ def plot_bases_map(data=None, *, ax=None, lang: str = "ar", source_line: bool = 
     close-up of the crowded area around Baghdad; `source_line` the «المصدر» line.  Extra kwargs
     go to the base markers' labels (text properties, e.g. fontsize)."""
     _check_lang(lang)
-    tables = _tables(data)
+    tables = _map_tables(data, "plot_bases_map")
     layers = map_layers(tables, lang)
     T = TEXT[lang]
     with arabic.style(lang):

@@ -162,7 +162,7 @@ def timeline_geometry(tables, lang: str = "ar", *, kinds=None, width: float | No
                      "style": style, "point": style == "point",
                      "inferred": str(r["date_basis"]) == "inferred" or bool(r["_undated"]),
                      "when": when, "key": str(r["_id"]) in KEY, "height": len(lines) + ROW_GAP})
-    tops = np.cumsum([0.0] + [r["height"] for r in rows[:-1]])
+    tops = np.cumsum([0.0] + [r["height"] for r in rows])[:-1]  # one per row (none without rows)
     total = float(sum(r["height"] for r in rows))
     for r, top in zip(rows, tops, strict=True):
         r["y"] = total - top - r["height"] / 2
@@ -195,12 +195,30 @@ def figure_height(tables, lang: str = "ar", *, narrow: bool = False, kinds=None)
     return (lines * _f.line_pt(lang) + below) / 72 + 0.2
 
 
+def _empty(ax, geo, lang: str, title: bool):
+    """An honest empty chart (as the other plot_* functions draw one): the title and a note that
+    there is nothing to draw, and how many milestones the kinds shown left out, if any."""
+    t = TEXT[lang]
+    note = _f._copy("no_data", lang)
+    if geo["n_all"]:
+        note += "\n" + t["shown"].format(n=geo["n_shown"], total=geo["n_all"])
+    ax.set_axis_off()
+    room = ax.get_position().width * ax.figure.get_figwidth() * 72 * 0.9
+    lines = [line for part in note.split("\n") for line in _wrap_pt(part, room, lang)]
+    ax.text(0.5, 0.5, _f._t("\n".join(lines), lang),
+            transform=ax.transAxes, ha="center", va="center", multialignment="center", fontsize=9,
+            color=_f.MUTED, linespacing=_f._ls(lang))
+    _f._title(ax, t["title"] if title else None, None, lang)
+    _f._finish(ax, lang)
+    return ax
+
+
 def plot_timeline(data=None, *, ax=None, lang: str = "ar", kinds=None, narrow: bool = False,
                   source_line: bool = True, title: bool = True, **kwargs):
     """Milestone timeline (see the module docstring).  `narrow`: the phone variant's width
     (NARROW_WIDTH) for the labels and legend.  Extra kwargs go to the range bars."""
     _f._check_lang(lang)
-    tables = _f._tables(data)
+    tables = _f._tables(data, "plot_timeline", ("milestones",))
     width = NARROW_WIDTH if narrow else FIGSIZE[0]
     if ax is not None:
         width = ax.figure.get_figwidth()
@@ -214,6 +232,8 @@ def plot_timeline(data=None, *, ax=None, lang: str = "ar", kinds=None, narrow: b
                                       + (0.6 if title else 0)), layout=_f._layout())
             fig._analysis_owned = fig._analysis_edges = True
             ax = fig.add_subplot()
+        if not geo["rows"] and not geo["before"]:
+            return _empty(ax, geo, lang, title)
         _f._frame_axes(ax, lang, ygrid=False)
         _f._year_axis(ax, geo["x_start"], geo["x_end"], lang, step=2 if width >= 5.5 else 3)  # a narrow axis: every
         # other (or third) year labelled, every year ticked

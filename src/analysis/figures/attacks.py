@@ -87,7 +87,7 @@ def plot_attacks(data=None, *, ax=None, lang: str = "ar", milestones=("M07", "M1
     `narrow`: a figure of the phone variant's size; on any figure under 5 in wide, year labels
     every other year, milestones lettered with a key under one legend of two columns."""
     _check_lang(lang)
-    tables = _tables(data, "plot_attacks", ("attacks", "milestones"))
+    tables = _tables(data, "plot_attacks", ("attacks", "milestones"), uses=("bases",))
     pkg = _package(tables)
     with arabic.style(lang):
         ax = _new_axes(ax, "attacks", title, narrow)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import textwrap
 
+import matplotlib.dates as mdates
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -73,6 +74,23 @@ def _base_rows(tables, lang: str):
     return rows
 
 
+_START = "2020-01-01"  # the withdrawal period's start (analysis.timeline.START): an axis of nothing dated
+
+
+def _year_span(tl, tables, milestones, lang: str) -> tuple[int, int]:
+    """The first and last year the time axis shows: those of the dated events; with none (only
+    undated events left, as in a filtered table), those of the milestones drawn, else of the
+    articles, so the lanes and their notes are still drawn on an axis."""
+    years = [pd.Timestamp(v).year for v in tl.loc[tl["dated"], "start"].dropna()]
+    if not years:
+        years = [mdates.num2date(m["x0"]).year for m in milestone_marks(tables, milestones, lang) if m]
+    if not years and "sources" in tables:
+        years = [pd.Timestamp(v).year for v in tables["sources"]["published"].dropna()]
+    if not years:
+        years = [pd.Timestamp(_START).year]
+    return int(min(years)), int(max(years))
+
+
 def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"), source_line: bool = True,
                title: bool = True, narrow: bool = False, **kwargs):
     """Base handover timeline: one lane per base, grouped by province.
@@ -101,9 +119,9 @@ def plot_bases(data=None, *, ax=None, lang: str = "ar", milestones=("M08", "M19"
         rows = _base_rows(tables, lang)
         n = len(rows)
         ypos = {base: n - 1 - i for i, (_, _, base) in enumerate(rows) if base}
-        dated = tl[tl["dated"]]
-        x0 = pd.Timestamp(year=int(dated["start"].min().year) - 1, month=7, day=1)
-        x1 = pd.Timestamp(year=int(dated["start"].max().year) + 1, month=6, day=1)
+        lo, hi = _year_span(tl, tables, milestones, lang)
+        x0 = pd.Timestamp(year=lo - 1, month=7, day=1)
+        x1 = pd.Timestamp(year=hi + 1, month=6, day=1)
         # Latin lane names are wider, leaving a narrower time axis: fewer year labels there
         _year_axis(ax, x0, x1, lang, step=5 if (narrow or lang == "en") and x1.year - x0.year > 14 else None)
         ax.set_ylim(-0.7, n + (0.1 if narrow else 1.3))  # headroom for milestone labels (narrow: letters above)

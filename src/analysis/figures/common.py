@@ -56,11 +56,14 @@ def _kw(kwargs: dict, **defaults) -> dict:
     return {**defaults, **kwargs}
 
 
-def _tables(data, fn: str = "", needs: tuple[str, ...] = ()):
+def _tables(data, fn: str = "", needs: tuple[str, ...] = (), uses: tuple[str, ...] = ()):
     """`data` as a mapping of tables: None loads the package data; a Tables or dict is used as is.
 
     `needs`: the tables `fn` draws from; each must be there with every column the descriptor
-    gives it, or a ValueError says which is missing (not a KeyError deep inside the drawing)."""
+    gives it, or a ValueError says which is missing (not a KeyError deep inside the drawing).
+    `uses`: tables `fn` reads when they are given (it draws without them): checked the same way
+    when they are there.  Any other table given must have the columns every chart reads of it
+    (`_shared_columns`)."""
     if data is None:
         from ..data import load
 
@@ -74,6 +77,15 @@ def _tables(data, fn: str = "", needs: tuple[str, ...] = ()):
         missing = [f["name"] for f in package.fields(name) if f["name"] not in data[name].columns]
         if missing:
             raise ValueError(f"{fn} needs column(s) {', '.join(missing)} in table {name!r} (see datapackage.json)")
+    for name, table in data.items():  # the tables every chart's source line and gap bands read
+        if name in needs or name not in package.resources or not hasattr(table, "columns"):
+            continue
+        want = [f["name"] for f in package.fields(name)] if name in uses else _shared_columns(data, package, name)
+        missing = [c for c in want if c not in table.columns]
+        if missing:
+            raise ValueError(f"{fn} needs column(s) {', '.join(missing)} in table {name!r}: the source line and "
+                             "the shading of the years no source covers read them from every table given "
+                             "(see datapackage.json)")
     for name, table in data.items():  # dates read as text (pandas.read_csv) would fail deep inside
         if name not in package.resources or not hasattr(table, "columns"):
             continue
@@ -84,6 +96,26 @@ def _tables(data, fn: str = "", needs: tuple[str, ...] = ()):
                 raise TypeError(f"{fn}: {name}.{col} holds {table[col].dtype} values, not dates; load the tables "
                                 "with analysis.load(), or parse the column with pandas.to_datetime")
     return data
+
+
+def _shared_columns(data, package, name: str) -> list[str]:
+    """The columns of table `name` that every chart reads when the table is given, whichever
+    tables the chart draws: all of `sources` (the source line), the citation of a fact table and
+    the rows of `citations` (which sources support a drawn row), the date of a dated table (the
+    years no source covers)."""
+    from ..sources import record_ids
+
+    fields = [f["name"] for f in package.fields(name)]
+    if name == "sources":
+        return fields
+    cols = []
+    if name == "citations":
+        cols += ["record_table", "record_id", "field", "source_id", "paragraph", "needle"]
+    elif name in record_ids(data):
+        cols += [record_ids(data)[name], "source_id", "paragraph", "needle"]
+    if name in _truth.DATED_TABLES:
+        cols += ["date", "date_precision"]
+    return [c for c in dict.fromkeys(cols) if c in fields]
 
 
 def _empty(ax, lang: str, title_key: str):

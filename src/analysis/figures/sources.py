@@ -142,14 +142,18 @@ def _claim_value(tables, row, lang: str) -> str:
 
 def _drawable(tables, src_ids):
     """Support and disagreement rows that a filtered set of tables can still draw: their source
-    is among the given sources and the record they support is in its table."""
+    is among the given sources, the record they support is in its table, and a claim's disputed
+    point is in the conflicts table (a claim whose conflict was filtered out has no topic to
+    label its row with: it is not drawn, nor cited in the source line)."""
     sup = _sources.support(tables)
     present = {name: set(tables[name][key].astype("string")) for name, key in _sources.record_ids(tables).items()
                if name in tables}
     keep = [sid in src_ids and rid in present.get(t, ()) for t, rid, sid in zip(sup["table"], sup["record_id"], sup["source_id"], strict=True)]
     sup = sup[pd.Series(keep, index=sup.index, dtype=bool)] if len(sup) else sup
     dis = _sources.disagreements(tables)
-    dis = dis[dis["source_id"].astype("string").isin(src_ids)] if len(dis) else dis
+    if len(dis):
+        points = set(tables["conflicts"]["conflict_id"].astype("string"))
+        dis = dis[dis["source_id"].astype("string").isin(src_ids) & dis["conflict_id"].astype("string").isin(points)]
     return sup, dis
 
 

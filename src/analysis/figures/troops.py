@@ -111,7 +111,7 @@ def plot_troops(data=None, *, ax=None, lang: str = "ar", milestones=(("M07", "M0
     milestones are lettered, with their key under the one-column legend.
     """
     _check_lang(lang)
-    tables = _tables(data, "plot_troops", ("troop_levels", "milestones"))
+    tables = _tables(data, "plot_troops", ("troop_levels", "milestones"), uses=("conflicts", "claims"))
     pkg = _package(tables)
     with arabic.style(lang):
         ax = _new_axes(ax, "troops", title, narrow)
