@@ -156,3 +156,25 @@ def test_an_emptied_or_one_row_table_draws_a_chart(curated, name, table, rows, l
     curated[table] = {"none": t.iloc[0:0], "first": t.iloc[:1], "last": t.iloc[-1:]}[rows].copy()
     texts = _draw(name, curated, lang)
     assert not _missing_text(texts), _missing_text(texts)[:3]
+
+
+@pytest.mark.figures
+@pytest.mark.parametrize("lang,one", [("en", "one milestone from"), ("ar", "محطة واحدة من")])
+def test_the_timeline_subtitle_counts_one_milestone_in_the_singular(curated, lang, one):
+    """A timeline of one milestone said "1 milestones": the count agrees with its noun."""
+    import matplotlib.pyplot as plt
+
+    from analysis import arabic
+    from analysis.timeline import plot_timeline
+
+    if lang == "ar" and not arabic.native_shaping():
+        pytest.skip("matplotlib < 3.11 stores Arabic reshaped; the words are checked under 3.11")
+    t = dict(curated)
+    t["milestones"] = curated["milestones"][curated["milestones"]["date"].dt.year >= 2021].iloc[:1]
+    ax = plot_timeline(t, lang=lang)
+    try:
+        texts = [x.get_text() for x in ax.figure.findobj(lambda a: hasattr(a, "get_text"))]
+        assert any(one in s for s in texts), texts
+    finally:
+        plt.close(ax.figure)
+

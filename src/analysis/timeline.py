@@ -27,6 +27,8 @@ from . import arabic
 from . import attacks as _attacks
 from . import figures as _f
 from . import sourceline as _sourceline
+from .briefing import ar as _ar
+from .briefing import en as _en
 from .memo import per_build
 
 __all__ = ["plot_timeline", "timeline_geometry", "figure_height", "START", "FIGSIZE", "NARROW_WIDTH",
@@ -50,7 +52,7 @@ def _share(width: float) -> float:
 TEXT = {
     "ar": {
         "title": "محطات الانسحاب كما تؤرخها المصادر",
-        "sub": "{n} محطة من {first} إلى {last}",
+        "sub": "{count} من {first} إلى {last}",
         "before": "قبل {year}:",
         "day": "تاريخ باليوم",
         "range": "بالشهر أو السنة: المدى كله",
@@ -60,7 +62,7 @@ TEXT = {
     },
     "en": {
         "title": "Milestones of the withdrawal as the sources date them",
-        "sub": "{n} milestones from {first} to {last}",
+        "sub": "{count} from {first} to {last}",
         "before": "Before {year}:",
         "day": "Date known to the day",
         "range": "Month or year: the whole range",
@@ -312,7 +314,8 @@ def plot_timeline(data=None, *, ax=None, lang: str = "ar", kinds=None, narrow: b
                     ha=arabic.align(lang), va="bottom", multialignment=arabic.align(lang), fontsize=_f.TEXT_PT,
                     color="#333333", linespacing=_f._ls(lang), clip_on=False)
             above = len(geo["before"]) * _f.line_pt(lang) + 6
-        sub = t["sub"].format(n=geo["n_shown"], first=_f._date_text(geo["first"], "year", lang),
+        words = _en if lang == "en" else _ar  # the count agrees with its noun: "one milestone", «محطةً»
+        sub = t["sub"].format(count=words.phrase(geo["n_shown"], "milestone"), first=_f._date_text(geo["first"], "year", lang),
                               last=_f._date_text(geo["last"], "year", lang))
         _f._title(ax, t["title"] if title else None, sub, lang, above=above)
         if source_line:
