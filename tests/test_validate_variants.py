@@ -3,6 +3,7 @@
 descriptor constraints of the wrong kind, space-like characters, and a build date written with
 leading zeros.  Every test here failed when it was written; each says what it did and what
 should have happened: one plain message naming file, row and field."""
+import csv
 import json
 import re
 
@@ -82,8 +83,13 @@ def test_a_line_break_inside_a_cell_is_refused(data):
 
 
 @pytest.mark.parametrize("brk", ["\r", "\r\n"])
-def test_a_carriage_return_inside_a_cell_is_refused(data, brk):
-    set_cell(data, "places.csv", 3, "name_en", f"Ain{brk}al-Asad")
+def test_a_carriage_return_inside_a_quoted_cell_is_refused(data, brk):
+    path = data / "places.csv"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    cells = next(csv.reader([lines[2]]))
+    cells[next(csv.reader([lines[0]])).index("name_en")] = f'"Ain{brk}al-Asad"'
+    lines[2] = ",".join(cells)  # the curated row has no commas or quotes to escape
+    path.write_text("\n".join(lines), encoding="utf-8")
     problems = validate(data)
     assert where(problems) == [("places.csv", 3, "name_en")], "\n".join(map(str, problems))
 
@@ -178,8 +184,8 @@ def test_blank_looking_characters_are_refused_in_descriptor_text(data, char):
     assert where(problems) == [("datapackage.json", 0, "title")], "\n".join(map(str, problems))
 
 
-@pytest.mark.parametrize("char", ["\u00a0", "\u202f"])
-def test_no_break_spaces_the_project_uses_are_accepted(data, char):
+@pytest.mark.parametrize("char", ["\u00a0", "\u202f", "\u2009"])
+def test_the_spaces_the_project_uses_are_accepted(data, char):
     set_cell(data, "troop_levels.csv", 2, "note_en", f"US{char}troops")
     assert validate(data) == []
 

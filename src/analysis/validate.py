@@ -59,21 +59,32 @@ _IGNORABLE = ((0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1
               (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF))
 #: Zero-width non-joiner and joiner: invisible, but Arabic and Persian spelling uses them.
 _ALLOWED_INVISIBLE = frozenset("\u200c\u200d")
+#: Spaces a cell may hold: the plain space and those the briefing's typography uses on purpose
+#: (md_escape keeps them): the no-break space U+00A0 ("2,500 جندي" on one line), the narrow
+#: no-break space U+202F and the thin space U+2009.  Every other space separator (ideographic,
+#: Ogham, em, hair...) looks like a space on the page but is another value.
+_SPACES = frozenset(" \u00a0\u2009\u202f")
+#: Symbols drawn as nothing or as an empty box: the braille blank and the object replacement
+#: character (what is left where an embedded object was lost in a copy).
+_BLANK_SYMBOLS = frozenset("\u2800\ufffc")
 _INVISIBLE = re.compile("[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _IGNORABLE) + "]")
 
 
 def _bad_char(text: str) -> str | None:
     """The first character no data text may hold, as U+XXXX and its name: controls (NUL, escape,
     tab...), bidi overrides/embeddings/isolates and marks, other format characters, and every
-    other default-ignorable (invisible) code point; zero-width joiner and non-joiner, which
-    Arabic and Persian spelling use, are allowed."""
+    other default-ignorable (invisible) code point, blank-looking symbols (_BLANK_SYMBOLS) and
+    spaces other than _SPACES; zero-width joiner and non-joiner, which Arabic and Persian
+    spelling use, are allowed."""
     for ch in text:
         if ch == "\n" or ch in _ALLOWED_INVISIBLE:
             continue
         if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
             return f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}"
-        if _INVISIBLE.match(ch):
+        if _INVISIBLE.match(ch) or ch in _BLANK_SYMBOLS:
             return f"U+{ord(ch):04X} {unicodedata.name(ch, 'invisible character')}"
+        if unicodedata.category(ch) == "Zs" and ch not in _SPACES:
+            return f"U+{ord(ch):04X} {unicodedata.name(ch, 'space')}, a space that is not a plain one"
     return None
 
 
@@ -95,16 +106,20 @@ def _decomposed(cell: str) -> str:
         " ".join(f"U+{ord(c):04X}" for c in unicodedata.normalize("NFC", part))
 
 
-def _check_cells(file: str, fields: list[dict], rows: list[list[str]], problems: list[Problem]) -> None:
-    """What frictionless lets through or words obscurely: invisible and control characters,
-    runaway cells, numbers that are not plain Latin-digit numbers (NaN, infinity, ٥٠٠٠)."""
+def _check_cells(file: str, fields: list[dict], rows: list[list[str]], lines: list[int], problems: list[Problem]) -> None:
+    """What frictionless lets through or words obscurely: line breaks, invisible and control
+    characters, runaway cells, numbers that are not plain Latin-digit numbers (NaN, infinity,
+    ٥٠٠٠).  `lines` holds the file line each row starts on."""
     kinds = [f["type"] for f in fields]
     names = [f["name"] for f in fields]
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in zip(lines[1:], rows[1:]):
         for i, cell in enumerate(row):
             field = names[i] if i < len(names) else f"column {i + 1}"
             bad = _bad_char(cell)
-            if bad:
+            if "\n" in cell or "\r" in cell:
+                problems.append(Problem(file, line, field, f"{_shown(cell)} holds a line break; a cell is one line "
+                                        "(the briefing and the row numbers of every message count file lines)"))
+            elif bad:
                 problems.append(Problem(file, line, field, f"contains an invisible or control character ({bad}); remove it"))
             elif len(cell) > MAX_CELL:
                 problems.append(Problem(file, line, field, f"{len(cell):,} characters long; a cell holds at most {MAX_CELL:,}"))
@@ -209,15 +224,20 @@ def _check_file(package: Package, name: str, problems: list[Problem]) -> list[li
         return None
     csv.field_size_limit(2**31 - 1)  # a runaway cell is reported with its row and field below
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows = []
+    # Each row with the file line it starts on: a quoted cell may span lines, and every message
+    # names the line an editor shows, not the record's number.
+    rows, lines, end = [], [], 0
     try:
         for row in reader:
+            lines.append(end + 1)
+            end = reader.line_num
             rows.append(row)
     except csv.Error as err:
         problems.append(Problem(path.name, reader.line_num, "", f"not readable as CSV: {err}"))
         return None
     while len(rows) > 1 and rows[-1] == []:  # blank lines at the end of a file are no rows
         rows.pop()
+        lines.pop()
     if not rows or not any(cell.strip() for cell in rows[0]):
         problems.append(Problem(path.name, 1, "", "no header row"))
         return None
@@ -235,11 +255,16 @@ def _check_file(package: Package, name: str, problems: list[Problem]) -> list[li
         problems.append(Problem(path.name, 1, "", f"columns out of order; expected {', '.join(expected)}"))
     if len(rows) < 2:
         problems.append(Problem(path.name, 1, "", "file has a header but no rows"))
-    for line, row in enumerate(rows[1:], start=2):
+    header_ok = len(problems) == before
+    for line, row in zip(lines[1:], rows[1:]):
         if not row:
             problems.append(Problem(path.name, line, "", "blank line"))
+        elif header_ok and len(row) != len(header):  # once per row, before frictionless words it per cell
+            problems.append(Problem(path.name, line, "", f"row {line} has {len(row)} cells, the header has {len(header)}"))
     if len(problems) == before:
-        _check_cells(path.name, package.fields(name), rows, problems)
+        _check_cells(path.name, package.fields(name), rows, lines, problems)
+    # The rows of a sound file are its lines (no cell holds a line break), as frictionless and
+    # the later checks number them.
     return rows if len(problems) == before else None
 
 
