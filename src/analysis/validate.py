@@ -15,6 +15,7 @@ import unicodedata
 from pathlib import Path
 
 from . import geo, truth
+from .anchors import ANCHORS
 from .errors import DataValidationError, Problem
 from .package import DESCRIPTOR, Package, Tables, not_a_plain_name, typed
 
@@ -112,7 +113,7 @@ def _check_cells(file: str, fields: list[dict], rows: list[list[str]], lines: li
     ٥٠٠٠).  `lines` holds the file line each row starts on."""
     kinds = [f["type"] for f in fields]
     names = [f["name"] for f in fields]
-    for line, row in zip(lines[1:], rows[1:]):
+    for line, row in zip(lines[1:], rows[1:], strict=True):
         for i, cell in enumerate(row):
             field = names[i] if i < len(names) else f"column {i + 1}"
             bad = _bad_char(cell)
@@ -256,7 +257,7 @@ def _check_file(package: Package, name: str, problems: list[Problem]) -> list[li
     if len(rows) < 2:
         problems.append(Problem(path.name, 1, "", "file has a header but no rows"))
     header_ok = len(problems) == before
-    for line, row in zip(lines[1:], rows[1:]):
+    for line, row in zip(lines[1:], rows[1:], strict=True):
         if not row:
             problems.append(Problem(path.name, line, "", "blank line"))
         elif header_ok and len(row) != len(header):  # once per row, before frictionless words it per cell
@@ -521,6 +522,21 @@ def _semantic(t: Tables, corpus: bool) -> list[Problem]:
             p.append(Problem(file["citations"], line, "record_id", f"{r.record_id!r} not found in {r.record_table}"))
         if not pd.isna(r.field) and r.field not in t[r.record_table]:
             p.append(Problem(file["citations"], line, "field", f"{r.record_table} has no field {r.field!r}"))
+    # Ids that are link anchors in the briefing: the anchor keeps letters, digits, - and _ only,
+    # so two ids differing in anything else (C1, C1!) would make one label twice, which typst
+    # refuses after the data had validated.  The descriptor's patterns keep ids plain; this
+    # holds whatever a pattern allows.
+    for name, (col, anchor) in ANCHORS.items():
+        seen: dict[str, tuple[int, str]] = {}
+        for line, r in rows(name):
+            rid = str(getattr(r, col))
+            if anchor(rid) in seen:
+                first_line, first = seen[anchor(rid)]
+                p.append(Problem(file[name], line, col, f"{rid!r} makes the same link anchor in the briefing as "
+                                 f"{first!r} (row {first_line}); ids must differ in their letters, digits, - or _, "
+                                 "the only characters an anchor keeps"))
+            else:
+                seen[anchor(rid)] = (line, rid)
     p += geo.problems(t)  # places, areas and boundaries (analysis.geo)
     p += truth.problems(t)  # rows stronger or more precise than their source (analysis.truth)
     return p
