@@ -162,7 +162,23 @@ def test_a_resource_named_twice_is_a_descriptor_problem(data):
     set_descriptor(data, dup)
     problems = validate(data)
     assert where(problems) == [("datapackage.json", 0, "resources[1].name")], "\n".join(map(str, problems))
+    assert "more than one resource" in problems[0].message
+
+
+def test_a_field_described_twice_is_a_descriptor_problem(data):
+    def dup(d):
+        fields = d["resources"][0]["schema"]["fields"]
+        fields.append(dict(fields[-1]))
+    set_descriptor(data, dup)
+    problems = validate(data)
+    assert len(problems) == 1 and problems[0].field.endswith(".name"), "\n".join(map(str, problems))
     assert "more than once" in problems[0].message
+
+
+def test_a_bound_on_a_text_field_is_a_descriptor_problem(data):
+    set_descriptor(data, lambda d: field_of(d, "troop_levels", "note_en").setdefault("constraints", {}).update(minimum=3))
+    problems = validate(data)
+    assert where(problems) == [("datapackage.json", 0, "resources[troop_levels].note_en")], "\n".join(map(str, problems))
 
 
 # --------------------------------------------------------------------------------------------

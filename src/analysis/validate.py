@@ -175,6 +175,72 @@ def _label_problems(field: dict, where: str, table: str) -> list[Problem]:
     return out
 
 
+def _json(value) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _constraint_problem(name: str, value, kind: str) -> str | None:
+    """What is wrong with one constraint of a field of type `kind` (None when nothing is): the
+    kind of value it takes, and a pattern Python can compile (frictionless would raise)."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if name in _BOUNDS:
+        if kind in ("integer", "number"):
+            if not number:
+                return f"{name} {_json(value)} is not a number"
+            if kind == "integer" and value != int(value):
+                return f"{name} {_json(value)} is not a whole number, as the field's values are"
+        elif kind == "date":
+            import datetime as dt
+
+            try:
+                if not (isinstance(value, str) and _DATE.fullmatch(value)):
+                    raise ValueError
+                dt.date.fromisoformat(value)
+            except ValueError:
+                return f"{name} {_json(value)} is not a date written YYYY-MM-DD"
+        else:
+            return f"{name} applies to numbers and dates, not to a field of type {kind}"
+    elif name in ("minLength", "maxLength"):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            return f"{name} {_json(value)} is not a whole number of characters (0 or more)"
+    elif name == "pattern":
+        if not isinstance(value, str):
+            return f"pattern {_json(value)} is not text"
+        try:
+            re.compile(value)
+        except re.error as err:
+            return f"pattern {_json(value)} is not a valid regular expression ({err.msg})"
+    elif name == "enum":
+        if not isinstance(value, list) or not value:
+            return f"enum {_json(value)} is not a list of the field's values"
+    elif name in ("required", "unique"):
+        if not isinstance(value, bool):
+            return f"{name} {_json(value)} is not true or false"
+    return None
+
+
+def _constraints_problems(field: dict, where: str) -> list[Problem]:
+    """A field's constraints as the validator and frictionless read them: an object whose values
+    are of the kind each constraint takes (a minimum of "abc" made frictionless raise)."""
+    if "constraints" not in field:
+        return []
+    constraints = field["constraints"]
+    if not isinstance(constraints, dict):
+        return [Problem(DESCRIPTOR, 0, where, f"constraints must be an object (required, minimum, pattern...), "
+                        f"not {_JSON_KIND.get(type(constraints), 'a value')} ({_json(constraints)})")]
+    out = []
+    for name, value in constraints.items():
+        why = _constraint_problem(name, value, field["type"])
+        if why:
+            out.append(Problem(DESCRIPTOR, 0, where, why))
+    return out
+
+
 def _descriptor_problems(package: Package) -> list[Problem]:
     """The descriptor is data too: its shape, the safety of every resource path, and its text."""
     d = package.descriptor
@@ -182,11 +248,16 @@ def _descriptor_problems(package: Package) -> list[Problem]:
         return [Problem(DESCRIPTOR, 0, "resources", "the descriptor must be an object with a non-empty list of resources")]
     out = []
     root = os.path.abspath(package.root)
+    named: dict[str, int] = {}
     for i, r in enumerate(d["resources"]):
         where = f"resources[{i}]"
         if not isinstance(r, dict) or not isinstance(r.get("name"), str) or not isinstance(r.get("path"), str):
             out.append(Problem(DESCRIPTOR, 0, where, "each resource needs a name and a path"))
             continue
+        if r["name"] in named:  # the tables are looked up by name: the second would hide the first
+            out.append(Problem(DESCRIPTOR, 0, f"{where}.name", f"{r['name'][:40]!r} names more than one resource "
+                               f"(also resources[{named[r['name']]}]); each table needs a name of its own"))
+        named.setdefault(r["name"], i)
         path = r["path"]
         target = os.path.abspath(os.path.join(root, path))
         if (os.path.isabs(path) or ".." in Path(path).parts or os.path.commonpath([root, target]) != root
@@ -197,7 +268,13 @@ def _descriptor_problems(package: Package) -> list[Problem]:
                 isinstance(f, dict) and isinstance(f.get("name"), str) and isinstance(f.get("type"), str) for f in schema["fields"]):
             out.append(Problem(DESCRIPTOR, 0, f"{where}.schema", "needs a list of fields, each with a name and a type"))
             continue
+        seen_fields = set()
         for j, f in enumerate(schema["fields"]):
+            if f["name"] in seen_fields:
+                out.append(Problem(DESCRIPTOR, 0, f"{where}.schema.fields[{j}].name",
+                                   f"{r['name']}.{f['name']} is described more than once"))
+            seen_fields.add(f["name"])
+            out += _constraints_problems(f, f"resources[{r['name']}].{f['name']}")
             out += _label_problems(f, f"{where}.schema.fields[{j}]", r["name"])
 
     # Every string in it, walked without recursion (however deep the JSON nests).
