@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import signal
 import sys
@@ -20,7 +21,10 @@ def _validate(args) -> int:
         print(f"invalid: {len(problems)} problem(s) in {Package.at(args.data).root}", file=sys.stderr)
         return 1
     package = Package.at(args.data)
-    rows = sum(sum(1 for line in open(package.path(n), encoding="utf-8-sig") if line.strip()) - 1 for n in package.resources)
+    rows = 0
+    for n in package.resources:  # records, as the checks counted them (never file lines)
+        with open(package.path(n), encoding="utf-8-sig", newline="") as fh:
+            rows += sum(1 for row in csv.reader(fh) if row) - 1
     corpus = package.corpus
     where = f"needles and hashes checked against {corpus}" if corpus else "corpus not found: needles and hashes not checked"
     print(f"valid: {len(package.resources)} tables, {rows} rows in {package.root}; {where}")

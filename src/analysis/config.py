@@ -71,9 +71,11 @@ def source_date_epoch() -> int | None:
         return None
     if not (value.isascii() and value.isdigit()):
         raise ConfigError(f"SOURCE_DATE_EPOCH={value[:40]!r} is not a whole number of seconds since 1970.")
-    if len(value) > len(str(MAX_EPOCH)) or int(value) > MAX_EPOCH:
+    # Leading zeros are the same number (00001790000000 is 1790000000): the length test, which
+    # keeps int() off a thousand-digit value, counts the digits after them.
+    if len(value.lstrip("0")) > len(str(MAX_EPOCH)) or int(value.lstrip("0") or "0") > MAX_EPOCH:
         raise ConfigError(f"SOURCE_DATE_EPOCH={value[:40]}{'...' if len(value) > 40 else ''} is after the year 9999.")
-    return int(value)
+    return int(value.lstrip("0") or "0")
 
 
 def check() -> None:

@@ -11,19 +11,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .anchors import conflict_anchor, source_anchor  # re-exported: the briefing links by them
 from .text_ar import UNKNOWN_PUBLISHER, date_range, join
 
 __all__ = ["source_anchor", "conflict_anchor", "outlet", "cite", "hedge", "summary", "watch"]
-
-
-def source_anchor(source_id) -> str:
-    """The HTML/typst anchor of a source's row in the sources table."""
-    return "src-" + "".join(ch for ch in str(source_id) if ch.isalnum() or ch in "-_")
-
-
-def conflict_anchor(conflict_id) -> str:
-    """The anchor of a conflict's heading in the disagreements section."""
-    return "conflict-" + "".join(ch for ch in str(conflict_id) if ch.isalnum() or ch in "-_")
 
 
 def outlet(tables, source_id) -> str:

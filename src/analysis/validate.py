@@ -15,6 +15,7 @@ import unicodedata
 from pathlib import Path
 
 from . import geo, truth
+from .anchors import ANCHORS
 from .errors import DataValidationError, Problem
 from .package import DESCRIPTOR, Package, Tables, not_a_plain_name, typed
 
@@ -59,21 +60,32 @@ _IGNORABLE = ((0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1
               (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF))
 #: Zero-width non-joiner and joiner: invisible, but Arabic and Persian spelling uses them.
 _ALLOWED_INVISIBLE = frozenset("\u200c\u200d")
+#: Spaces a cell may hold: the plain space and those the briefing's typography uses on purpose
+#: (md_escape keeps them): the no-break space U+00A0 ("2,500 جندي" on one line), the narrow
+#: no-break space U+202F and the thin space U+2009.  Every other space separator (ideographic,
+#: Ogham, em, hair...) looks like a space on the page but is another value.
+_SPACES = frozenset(" \u00a0\u2009\u202f")
+#: Symbols drawn as nothing or as an empty box: the braille blank and the object replacement
+#: character (what is left where an embedded object was lost in a copy).
+_BLANK_SYMBOLS = frozenset("\u2800\ufffc")
 _INVISIBLE = re.compile("[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _IGNORABLE) + "]")
 
 
 def _bad_char(text: str) -> str | None:
     """The first character no data text may hold, as U+XXXX and its name: controls (NUL, escape,
     tab...), bidi overrides/embeddings/isolates and marks, other format characters, and every
-    other default-ignorable (invisible) code point; zero-width joiner and non-joiner, which
-    Arabic and Persian spelling use, are allowed."""
+    other default-ignorable (invisible) code point, blank-looking symbols (_BLANK_SYMBOLS) and
+    spaces other than _SPACES; zero-width joiner and non-joiner, which Arabic and Persian
+    spelling use, are allowed."""
     for ch in text:
         if ch == "\n" or ch in _ALLOWED_INVISIBLE:
             continue
         if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"):
             return f"U+{ord(ch):04X} {unicodedata.name(ch, 'control character')}"
-        if _INVISIBLE.match(ch):
+        if _INVISIBLE.match(ch) or ch in _BLANK_SYMBOLS:
             return f"U+{ord(ch):04X} {unicodedata.name(ch, 'invisible character')}"
+        if unicodedata.category(ch) == "Zs" and ch not in _SPACES:
+            return f"U+{ord(ch):04X} {unicodedata.name(ch, 'space')}, a space that is not a plain one"
     return None
 
 
@@ -95,16 +107,20 @@ def _decomposed(cell: str) -> str:
         " ".join(f"U+{ord(c):04X}" for c in unicodedata.normalize("NFC", part))
 
 
-def _check_cells(file: str, fields: list[dict], rows: list[list[str]], problems: list[Problem]) -> None:
-    """What frictionless lets through or words obscurely: invisible and control characters,
-    runaway cells, numbers that are not plain Latin-digit numbers (NaN, infinity, ٥٠٠٠)."""
+def _check_cells(file: str, fields: list[dict], rows: list[list[str]], lines: list[int], problems: list[Problem]) -> None:
+    """What frictionless lets through or words obscurely: line breaks, invisible and control
+    characters, runaway cells, numbers that are not plain Latin-digit numbers (NaN, infinity,
+    ٥٠٠٠).  `lines` holds the file line each row starts on."""
     kinds = [f["type"] for f in fields]
     names = [f["name"] for f in fields]
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in zip(lines[1:], rows[1:], strict=True):
         for i, cell in enumerate(row):
             field = names[i] if i < len(names) else f"column {i + 1}"
             bad = _bad_char(cell)
-            if bad:
+            if "\n" in cell or "\r" in cell:
+                problems.append(Problem(file, line, field, f"{_shown(cell)} holds a line break; a cell is one line "
+                                        "(the briefing and the row numbers of every message count file lines)"))
+            elif bad:
                 problems.append(Problem(file, line, field, f"contains an invisible or control character ({bad}); remove it"))
             elif len(cell) > MAX_CELL:
                 problems.append(Problem(file, line, field, f"{len(cell):,} characters long; a cell holds at most {MAX_CELL:,}"))
@@ -159,6 +175,72 @@ def _label_problems(field: dict, where: str, table: str) -> list[Problem]:
     return out
 
 
+def _json(value) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+_BOUNDS = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _constraint_problem(name: str, value, kind: str) -> str | None:
+    """What is wrong with one constraint of a field of type `kind` (None when nothing is): the
+    kind of value it takes, and a pattern Python can compile (frictionless would raise)."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if name in _BOUNDS:
+        if kind in ("integer", "number"):
+            if not number:
+                return f"{name} {_json(value)} is not a number"
+            if kind == "integer" and value != int(value):
+                return f"{name} {_json(value)} is not a whole number, as the field's values are"
+        elif kind == "date":
+            import datetime as dt
+
+            try:
+                if not (isinstance(value, str) and _DATE.fullmatch(value)):
+                    raise ValueError
+                dt.date.fromisoformat(value)
+            except ValueError:
+                return f"{name} {_json(value)} is not a date written YYYY-MM-DD"
+        else:
+            return f"{name} applies to numbers and dates, not to a field of type {kind}"
+    elif name in ("minLength", "maxLength"):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            return f"{name} {_json(value)} is not a whole number of characters (0 or more)"
+    elif name == "pattern":
+        if not isinstance(value, str):
+            return f"pattern {_json(value)} is not text"
+        try:
+            re.compile(value)
+        except re.error as err:
+            return f"pattern {_json(value)} is not a valid regular expression ({err.msg})"
+    elif name == "enum":
+        if not isinstance(value, list) or not value:
+            return f"enum {_json(value)} is not a list of the field's values"
+    elif name in ("required", "unique"):
+        if not isinstance(value, bool):
+            return f"{name} {_json(value)} is not true or false"
+    return None
+
+
+def _constraints_problems(field: dict, where: str) -> list[Problem]:
+    """A field's constraints as the validator and frictionless read them: an object whose values
+    are of the kind each constraint takes (a minimum of "abc" made frictionless raise)."""
+    if "constraints" not in field:
+        return []
+    constraints = field["constraints"]
+    if not isinstance(constraints, dict):
+        return [Problem(DESCRIPTOR, 0, where, f"constraints must be an object (required, minimum, pattern...), "
+                        f"not {_JSON_KIND.get(type(constraints), 'a value')} ({_json(constraints)})")]
+    out = []
+    for name, value in constraints.items():
+        why = _constraint_problem(name, value, field["type"])
+        if why:
+            out.append(Problem(DESCRIPTOR, 0, where, why))
+    return out
+
+
 def _descriptor_problems(package: Package) -> list[Problem]:
     """The descriptor is data too: its shape, the safety of every resource path, and its text."""
     d = package.descriptor
@@ -166,11 +248,16 @@ def _descriptor_problems(package: Package) -> list[Problem]:
         return [Problem(DESCRIPTOR, 0, "resources", "the descriptor must be an object with a non-empty list of resources")]
     out = []
     root = os.path.abspath(package.root)
+    named: dict[str, int] = {}
     for i, r in enumerate(d["resources"]):
         where = f"resources[{i}]"
         if not isinstance(r, dict) or not isinstance(r.get("name"), str) or not isinstance(r.get("path"), str):
             out.append(Problem(DESCRIPTOR, 0, where, "each resource needs a name and a path"))
             continue
+        if r["name"] in named:  # the tables are looked up by name: the second would hide the first
+            out.append(Problem(DESCRIPTOR, 0, f"{where}.name", f"{r['name'][:40]!r} names more than one resource "
+                               f"(also resources[{named[r['name']]}]); each table needs a name of its own"))
+        named.setdefault(r["name"], i)
         path = r["path"]
         target = os.path.abspath(os.path.join(root, path))
         if (os.path.isabs(path) or ".." in Path(path).parts or os.path.commonpath([root, target]) != root
@@ -181,7 +268,13 @@ def _descriptor_problems(package: Package) -> list[Problem]:
                 isinstance(f, dict) and isinstance(f.get("name"), str) and isinstance(f.get("type"), str) for f in schema["fields"]):
             out.append(Problem(DESCRIPTOR, 0, f"{where}.schema", "needs a list of fields, each with a name and a type"))
             continue
+        seen_fields = set()
         for j, f in enumerate(schema["fields"]):
+            if f["name"] in seen_fields:
+                out.append(Problem(DESCRIPTOR, 0, f"{where}.schema.fields[{j}].name",
+                                   f"{r['name']}.{f['name']} is described more than once"))
+            seen_fields.add(f["name"])
+            out += _constraints_problems(f, f"resources[{r['name']}].{f['name']}")
             out += _label_problems(f, f"{where}.schema.fields[{j}]", r["name"])
 
     # Every string in it, walked without recursion (however deep the JSON nests).
@@ -209,15 +302,20 @@ def _check_file(package: Package, name: str, problems: list[Problem]) -> list[li
         return None
     csv.field_size_limit(2**31 - 1)  # a runaway cell is reported with its row and field below
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows = []
+    # Each row with the file line it starts on: a quoted cell may span lines, and every message
+    # names the line an editor shows, not the record's number.
+    rows, lines, end = [], [], 0
     try:
         for row in reader:
+            lines.append(end + 1)
+            end = reader.line_num
             rows.append(row)
     except csv.Error as err:
         problems.append(Problem(path.name, reader.line_num, "", f"not readable as CSV: {err}"))
         return None
     while len(rows) > 1 and rows[-1] == []:  # blank lines at the end of a file are no rows
         rows.pop()
+        lines.pop()
     if not rows or not any(cell.strip() for cell in rows[0]):
         problems.append(Problem(path.name, 1, "", "no header row"))
         return None
@@ -235,11 +333,16 @@ def _check_file(package: Package, name: str, problems: list[Problem]) -> list[li
         problems.append(Problem(path.name, 1, "", f"columns out of order; expected {', '.join(expected)}"))
     if len(rows) < 2:
         problems.append(Problem(path.name, 1, "", "file has a header but no rows"))
-    for line, row in enumerate(rows[1:], start=2):
+    header_ok = len(problems) == before
+    for line, row in zip(lines[1:], rows[1:], strict=True):
         if not row:
             problems.append(Problem(path.name, line, "", "blank line"))
+        elif header_ok and len(row) != len(header):  # once per row, before frictionless words it per cell
+            problems.append(Problem(path.name, line, "", f"row {line} has {len(row)} cells, the header has {len(header)}"))
     if len(problems) == before:
-        _check_cells(path.name, package.fields(name), rows, problems)
+        _check_cells(path.name, package.fields(name), rows, lines, problems)
+    # The rows of a sound file are its lines (no cell holds a line break), as frictionless and
+    # the later checks number them.
     return rows if len(problems) == before else None
 
 
@@ -496,6 +599,21 @@ def _semantic(t: Tables, corpus: bool) -> list[Problem]:
             p.append(Problem(file["citations"], line, "record_id", f"{r.record_id!r} not found in {r.record_table}"))
         if not pd.isna(r.field) and r.field not in t[r.record_table]:
             p.append(Problem(file["citations"], line, "field", f"{r.record_table} has no field {r.field!r}"))
+    # Ids that are link anchors in the briefing: the anchor keeps letters, digits, - and _ only,
+    # so two ids differing in anything else (C1, C1!) would make one label twice, which typst
+    # refuses after the data had validated.  The descriptor's patterns keep ids plain; this
+    # holds whatever a pattern allows.
+    for name, (col, anchor) in ANCHORS.items():
+        seen: dict[str, tuple[int, str]] = {}
+        for line, r in rows(name):
+            rid = str(getattr(r, col))
+            if anchor(rid) in seen:
+                first_line, first = seen[anchor(rid)]
+                p.append(Problem(file[name], line, col, f"{rid!r} makes the same link anchor in the briefing as "
+                                 f"{first!r} (row {first_line}); ids must differ in their letters, digits, - or _, "
+                                 "the only characters an anchor keeps"))
+            else:
+                seen[anchor(rid)] = (line, rid)
     p += geo.problems(t)  # places, areas and boundaries (analysis.geo)
     p += truth.problems(t)  # rows stronger or more precise than their source (analysis.truth)
     return p
