@@ -625,7 +625,10 @@ def validate(data_dir=None, *, corpus: bool = True, require_corpus: bool | None 
     `require_corpus` (default: env ANALYSIS_REQUIRE_CORPUS) makes a missing source corpus a problem
     instead of a skipped check.  Nothing is remembered between calls: load the data once and pass
     the tables on (the command line does)."""
-    return _validate(data_dir, corpus=corpus, require_corpus=require_corpus)
+    from .memo import build
+
+    with build():  # the semantic checks ask the same questions of the tables (the findings twice)
+        return _validate(data_dir, corpus=corpus, require_corpus=require_corpus)
 
 
 def _first_per_place(problems: list[Problem]) -> list[Problem]:
