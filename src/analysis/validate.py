@@ -393,7 +393,46 @@ def _repeated_rows(package: Package, name: str, rows: list[list[str]]) -> list[P
     return out
 
 
-def _frictionless(package: Package, names: list[str], with_keys: bool, last_row: dict[str, int]) -> list[Problem]:
+def _as_list(fields) -> list[str]:
+    return [fields] if isinstance(fields, str) else list(fields or [])
+
+
+def _foreign_keys(package: Package, rows: dict[str, list[list[str]]]) -> list[Problem]:
+    """Each foreign key of the descriptor: a value (not empty) the referenced table's key does
+    not hold, named by file line and field.  Checked from the rows already read: frictionless
+    read every referenced table again for each table pointing at it (0.6 s of a 1 s check)."""
+    out = []
+
+    def values(name, fields):
+        table = rows.get(name) or [[]]
+        header = table[0]
+        if any(f not in header for f in fields):
+            return None
+        at = [header.index(f) for f in fields]
+        return [(line, tuple(row[i] if i < len(row) else "" for i in at))
+                for line, row in enumerate(table, start=1) if line > 1 and row]
+
+    for name in package.resources:
+        for fk in package.resources[name].get("schema", {}).get("foreignKeys", []) or []:
+            fields = _as_list(fk.get("fields"))
+            ref = fk.get("reference") or {}
+            target = ref.get("resource") or name
+            ref_fields = _as_list(ref.get("fields"))
+            mine, theirs = values(name, fields), values(target, ref_fields)
+            if mine is None or theirs is None or target not in package.resources:
+                continue
+            known = {v for _, v in theirs}
+            for line, value in mine:
+                if all(v == "" for v in value) or value in known:
+                    continue
+                shown = value[0] if len(value) == 1 else value
+                out.append(Problem(package.path(name).name, line, fields[0],
+                                   f"unknown {fields[0].replace('_id', '')} id: {shown!r} is not a "
+                                   f"{'/'.join(ref_fields)} in {package.path(target).name}"))
+    return out
+
+
+def _frictionless(package: Package, names: list[str], last_row: dict[str, int]) -> list[Problem]:
     from frictionless import Dialect, Resource
     from frictionless import Package as FPackage
     from frictionless.formats import CsvControl
@@ -401,9 +440,8 @@ def _frictionless(package: Package, names: list[str], with_keys: bool, last_row:
     problems = []
     descriptors = []
     for name in names:
-        desc = dict(package.resources[name])
-        if not with_keys:
-            desc["schema"] = {k: v for k, v in desc["schema"].items() if k != "foreignKeys"}
+        desc = dict(package.resources[name])  # foreign keys: _foreign_keys, from the rows read once
+        desc["schema"] = {k: v for k, v in desc["schema"].items() if k != "foreignKeys"}
         descriptors.append(desc)
     dialect = Dialect(header_rows=[1], controls=[CsvControl(delimiter=",", quote_char='"')])
     resources = [Resource(d, basepath=str(package.root), dialect=dialect.to_copy()) for d in descriptors]
@@ -671,9 +709,11 @@ def _validate(data_dir=None, *, corpus: bool = True, require_corpus: bool | None
     last_row = {package.path(name).name: len(r) for name, r in rows.items() if r is not None}
     if good:
         try:
-            problems += _frictionless(package, good, with_keys=len(good) == len(package.resources), last_row=last_row)
+            problems += _frictionless(package, good, last_row=last_row)
         except Exception as err:  # frictionless failing on odd input is still bad input, not a crash
             problems.append(Problem(DESCRIPTOR, 0, "", f"schema check failed: {type(err).__name__}: {err}"))
+        if len(good) == len(package.resources):
+            problems += _foreign_keys(package, rows)
     for name in good:
         problems += _repeated_rows(package, name, rows[name])
     if problems:
