@@ -220,3 +220,22 @@ def test_a_build_date_past_9999_is_still_refused(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0" * 5 + "9" * 5000)
     with pytest.raises(ConfigError, match="after the year 9999"):
         config.source_date_epoch()
+
+
+@pytest.mark.parametrize("file,field,value", [
+    ("troop_levels.csv", "count", "+5000"),
+    ("troop_levels.csv", "count", "05000"),
+    ("troop_levels.csv", "count", "-0"),
+    ("places.csv", "lat", "3.378e1"),
+    ("places.csv", "lat", "+33.78"),
+    ("places.csv", "lat", "033.78"),
+    ("troop_levels.csv", "date", "2014-1-1"),
+    ("troop_levels.csv", "date", "2014-01-1"),
+])
+def test_a_number_or_date_written_loosely_is_refused(data, file, field, value):
+    """frictionless reads +5000, 05000, 3.378e1 and 2014-1-1 as numbers and dates, so they passed;
+    a contributor who wrote one meant something else, or nothing.  One message, naming the cell."""
+    set_cell(data, file, 3, field, value)
+    problems = [p for p in validate(data) if p.file == file]
+    assert where(problems)[:1] == [(file, 3, field)], [str(p) for p in problems]
+    no_internals(problems)

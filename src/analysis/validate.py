@@ -89,7 +89,11 @@ def _bad_char(text: str) -> str | None:
     return None
 
 
-_NUMBER = {"integer": re.compile(r"[+-]?[0-9]+"), "number": re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")}
+#: How a number cell is written: plain Latin digits, a minus where negative, no plus sign, no
+#: leading zero and no exponent (05000, +5000 and 3.378e1 are read as numbers by frictionless,
+#: but a contributor who wrote one meant something else, or nothing).
+_NUMBER = {"integer": re.compile(r"0|-?[1-9][0-9]*"), "number": re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")}
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # frictionless reads 2014-1-1 as a date too
 
 
 def _shown(cell: str) -> str:
@@ -132,7 +136,10 @@ def _check_cells(file: str, fields: list[dict], rows: list[list[str]], lines: li
                                         f"{_decomposed(cell)}; it looks the same on the page but is another value"))
             elif i < len(kinds) and kinds[i] in _NUMBER and cell and not _NUMBER[kinds[i]].fullmatch(cell):
                 what = "a whole number" if kinds[i] == "integer" else "a number"
-                problems.append(Problem(file, line, field, f"{cell[:40]!r} is not {what} written in Latin digits (0-9)"))
+                problems.append(Problem(file, line, field, f"{cell[:40]!r} is not {what} written in Latin digits (0-9), "
+                                        "plainly: no plus sign, no leading zero, no exponent"))
+            elif i < len(kinds) and kinds[i] == "date" and cell and not _DATE.fullmatch(cell):
+                problems.append(Problem(file, line, field, f"{cell[:40]!r} is not a date written YYYY-MM-DD"))
 
 
 _JSON_KIND = {list: "a list", dict: "an object", int: "a number", float: "a number", bool: "true or false",
