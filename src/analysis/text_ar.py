@@ -210,28 +210,8 @@ _EGYPTIAN_VARIANTS = {"ابريل": 4, "اغسطس": 8, "اكتوبر": 10}
 _EGY_TO_IRAQI = {**{m: MONTHS_IRAQI[i] for i, m in enumerate(MONTHS_EGYPTIAN)},
                  **{m: MONTHS_IRAQI[n - 1] for m, n in _EGYPTIAN_VARIANTS.items()}}
 _EGY_RE = "|".join(re.escape(m) for m in sorted(_EGY_TO_IRAQI, key=len, reverse=True))
-_IRQ_RE = "|".join(re.escape(m) for m in sorted(MONTHS_IRAQI, key=len, reverse=True))
-# «يناير/كانون الثاني» or «كانون الثاني (يناير)»: the pair reads as the one name
-_PAIR_RE = re.compile(rf"(?:(?:{_EGY_RE})\s*/\s*({_IRQ_RE}))|(?:({_IRQ_RE})\s*\((?:{_EGY_RE})\))")
 _EGY_WORD_RE = re.compile(rf"(?<![\u0621-\u064A\u0671-\u06D3])({_EGY_RE})(?![\u0621-\u064A\u0671-\u06D3])")
 _QUOTED_RE = re.compile(r"«[^«»]*»|\"[^\"]*\"|“[^“”]*”")
-
-
-def one_month_style(text: str) -> str:
-    """Month names in the briefing's one system (Iraqi/Levantine: كانون الثاني ...), except
-    inside quotation marks, where a source's own wording stays as it wrote it."""
-    out, last = [], 0
-    for m in _QUOTED_RE.finditer(text):
-        out.append(_months(text[last:m.start()]))
-        out.append(m.group(0))
-        last = m.end()
-    out.append(_months(text[last:]))
-    return "".join(out)
-
-
-def _months(part: str) -> str:
-    part = _PAIR_RE.sub(lambda m: m.group(1) or m.group(2), part)
-    return _EGY_WORD_RE.sub(lambda m: _EGY_TO_IRAQI[m.group(1)], part)
 
 
 def other_month_names(text: str) -> list[str]:

@@ -197,24 +197,6 @@ def figure_height(tables, lang: str = "ar", *, narrow: bool = False, kinds=None)
     return (lines * _f.line_pt(lang) + below) / 72 + 0.2
 
 
-def _empty(ax, geo, lang: str, title: bool):
-    """An honest empty chart (as the other plot_* functions draw one): the title and a note that
-    there is nothing to draw, and how many milestones the kinds shown left out, if any."""
-    t = TEXT[lang]
-    note = _f._copy("no_data", lang)
-    if geo["n_all"]:
-        note += "\n" + t["shown"].format(n=geo["n_shown"], total=geo["n_all"])
-    ax.set_axis_off()
-    room = ax.get_position().width * ax.figure.get_figwidth() * 72 * 0.9
-    lines = [line for part in note.split("\n") for line in _wrap_pt(part, room, lang)]
-    ax.text(0.5, 0.5, _f._t("\n".join(lines), lang),
-            transform=ax.transAxes, ha="center", va="center", multialignment="center", fontsize=9,
-            color=_f.MUTED, linespacing=_f._ls(lang))
-    _f._title(ax, t["title"] if title else None, None, lang)
-    _f._finish(ax, lang)
-    return ax
-
-
 def plot_timeline(data=None, *, ax=None, lang: str = "ar", kinds=None, narrow: bool = False,
                   source_line: bool = True, title: bool = True, **kwargs):
     """Milestone timeline (see the module docstring).  `narrow`: the phone variant's width
@@ -235,7 +217,10 @@ def plot_timeline(data=None, *, ax=None, lang: str = "ar", kinds=None, narrow: b
             fig._analysis_owned = fig._analysis_edges = True
             ax = fig.add_subplot()
         if not geo["rows"] and not geo["before"]:
-            return _empty(ax, geo, lang, title)
+            shown = t["shown"].format(n=geo["n_shown"], total=geo["n_all"]) if geo["n_all"] else None
+            _f._empty(ax, lang, title=t["title"] if title else None, note=shown)
+            _f._finish(ax, lang)
+            return ax
         _f._frame_axes(ax, lang, ygrid=False)
         _f._year_axis(ax, geo["x_start"], geo["x_end"], lang, step=2 if width >= 5.5 else 3)  # a narrow axis: every
         # other (or third) year labelled, every year ticked

@@ -74,9 +74,6 @@ def _base_rows(tables, lang: str):
     return rows
 
 
-_START = "2020-01-01"  # the withdrawal period's start (analysis.timeline.START): an axis of nothing dated
-
-
 def _year_span(tl, tables, milestones, lang: str) -> tuple[int, int]:
     """The first and last year the time axis shows: those of the dated events; with none (only
     undated events left, as in a filtered table), those of the milestones drawn, else of the
@@ -86,8 +83,10 @@ def _year_span(tl, tables, milestones, lang: str) -> tuple[int, int]:
         years = [mdates.num2date(m["x0"]).year for m in milestone_marks(tables, milestones, lang) if m]
     if not years and "sources" in tables:
         years = [pd.Timestamp(v).year for v in tables["sources"]["published"].dropna()]
-    if not years:
-        years = [pd.Timestamp(_START).year]
+    if not years:  # the withdrawal period's start: an axis of nothing dated
+        from ..timeline import START  # (the timeline builds on this package: imported here)
+
+        years = [pd.Timestamp(START).year]
     return int(min(years)), int(max(years))
 
 

@@ -108,22 +108,25 @@ def _shared_columns(data, package, name: str) -> list[str]:
     fields = [f["name"] for f in package.fields(name)]
     if name == "sources":
         return fields
-    cols = []
+    cols, ids = [], record_ids(data)
     if name == "citations":
         cols += ["record_table", "record_id", "field", "source_id", "paragraph", "needle"]
-    elif name in record_ids(data):
-        cols += [record_ids(data)[name], "source_id", "paragraph", "needle"]
+    elif name in ids:
+        cols += [ids[name], "source_id", "paragraph", "needle"]
     if name in _truth.DATED_TABLES:
         cols += ["date", "date_precision"]
     return [c for c in dict.fromkeys(cols) if c in fields]
 
 
-def _empty(ax, lang: str, title_key: str):
-    """An honest empty chart: the title and a note that there is nothing to draw."""
+def _empty(ax, lang: str, title_key: str | None = None, *, title: str | None = None, note: str | None = None):
+    """An honest empty chart: the title (`title_key`'s copy, or `title`; none when both are None)
+    and a note that there is nothing to draw, with `note` under it, wrapped to the Axes."""
     ax.set_axis_off()
-    ax.text(0.5, 0.5, _t(_copy("no_data", lang), lang), transform=ax.transAxes, ha="center", va="center",
-            fontsize=9, color=MUTED)
-    _title(ax, _copy(title_key, lang), None, lang)
+    text = _copy("no_data", lang) + (f"\n{note}" if note else "")
+    room = ax.get_position().width * ax.figure.get_figwidth() * 72 * 0.9
+    ax.text(0.5, 0.5, _t(_wrap_to(text, room, lang, 9), lang), transform=ax.transAxes, ha="center", va="center",
+            multialignment="center", fontsize=9, color=MUTED, linespacing=_ls(lang))
+    _title(ax, _copy(title_key, lang) if title_key else title, None, lang)
     return ax
 
 

@@ -149,12 +149,12 @@ def _draw_forked(tables, names: list[str], out: Path, formats, data, jobs: int) 
     import pickle
     import signal
 
-    children: list[tuple[int, int]] = []
-    work, queue = os.pipe()  # every name, written before the workers start: each takes the next
     order = sorted(names, key=lambda n: not n.startswith(_SLOW_FIRST))
     records = b"".join(n.encode("utf-8").ljust(_RECORD, b"\0") for n in order)
     if len(records) > 65536 or any(len(n.encode("utf-8")) > _RECORD for n in names):
         raise ValueError("too many or too long figure names for the work pipe")
+    children: list[tuple[int, int]] = []
+    work, queue = os.pipe()  # every name, written before the workers start: each takes the next
     os.write(queue, records)
     os.close(queue)
     try:
