@@ -106,11 +106,18 @@ def _running(cmdline_part: str, session: int) -> bool:
     return False
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl-C as a terminal delivers it: a runner started in the background (`cmd &`) hands its
+    children SIGINT ignored, and make then finished as if nothing had been sent."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt(where: Path, stage: str, sig: int) -> subprocess.Popen:
     """Start `make report`, wait until `stage` (figures or report) runs, send `sig` to the
     whole process group (as a terminal's Ctrl-C or CI's job control does) and wait for make."""
     proc = subprocess.Popen(["make", "-o", ".venv/.installed", f"SOURCE_DATE_EPOCH={EPOCH}", "report"], cwd=where,
-                            env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+                            env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=_as_from_a_terminal)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None and not _running(f"analysis {stage}", proc.pid):
         time.sleep(0.01)
