@@ -544,10 +544,11 @@ def _line_width_pt(line: str, fontsize: float, lang: str, weight: str) -> float:
     The bundled fonts are what every measurement uses (arabic.style), so the width of a string
     does not change within a process."""
     from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import TextToPath
+
+    from .measure import MEMO  # a line measured here is not shaped again when an SVG draws it
 
     prop = FontProperties(family=arabic.font_families(lang), size=fontsize, weight=weight)
-    return TextToPath().get_text_width_height_descent(line, prop, ismath=False)[0]
+    return MEMO.get_text_width_height_descent(line, prop, ismath=False)[0]
 
 
 def _line_between(ax, tables, ids, x: float, text: str, lang: str, pad_pt: float = 7) -> float | None:

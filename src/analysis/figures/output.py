@@ -2,6 +2,7 @@
 SVG, PNG and PDF (`write_all`): each in its own language, reproducibly and atomically."""
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -10,6 +11,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from .. import arabic, atomic, memo, registry
+from . import measure
 from .common import _layout
 from .theme import FORMATS, PNG_DPI
 
@@ -85,8 +87,12 @@ def _save(fig: Figure, path: Path, fmt: str, data: str | None = None, lang: str 
         meta["Description"] = f"{registry.DATA_NOTE}{data}"
     if fmt == "svg" and lang:
         meta["Language"] = lang
-    atomic.write_with(path, lambda fh: fig.savefig(fh, format=fmt, dpi=PNG_DPI if fmt == "png" else None,
-                                                   metadata=meta, facecolor="white"))
+    # An SVG save lays out and draws with one renderer measuring through the process's memo (as an
+    # Agg save already does with the canvas's renderer): the same text is not shaped three times.
+    remember = measure.remembered(fig) if fmt == "svg" else contextlib.nullcontext()
+    with remember:
+        atomic.write_with(path, lambda fh: fig.savefig(fh, format=fmt, dpi=PNG_DPI if fmt == "png" else None,
+                                                       metadata=meta, facecolor="white"))
 
 
 
