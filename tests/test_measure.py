@@ -70,6 +70,5 @@ def test_nothing_stays_set_on_the_figure_or_its_canvas_after_a_save():
         with measure.remembered(fig):
             _svg(fig)
         assert "draw" not in vars(fig) and "get_renderer" not in vars(fig.canvas) and fig.canvas is canvas
-        assert not isinstance(canvas.get_renderer()._text2path if hasattr(canvas.get_renderer(), "_text2path")
-                              else None, measure.MemoTextToPath)
+        assert not isinstance(getattr(canvas.get_renderer(), "_text2path", None), measure.MemoTextToPath)
         plt.close(fig)

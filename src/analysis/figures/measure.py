@@ -14,6 +14,7 @@ import contextlib
 from collections.abc import Iterator
 
 import matplotlib as mpl
+from matplotlib import cbook
 from matplotlib.figure import Figure
 from matplotlib.font_manager import fontManager
 from matplotlib.textpath import TextToPath
@@ -85,20 +86,8 @@ def remembered(fig: Figure) -> Iterator[None]:
         inner = getattr(renderer, "_renderer", renderer)  # a MixedModeRenderer wraps the SVG one
         if hasattr(inner, "_text2path"):
             inner._text2path = MEMO
-        canvas = fig.canvas
-        had = "get_renderer" in vars(canvas)
-        previous = vars(canvas).get("get_renderer")
-        canvas.get_renderer = lambda: renderer
-        try:
+        with cbook._setattr_cm(fig.canvas, get_renderer=lambda: renderer):
             return own_draw(renderer)
-        finally:
-            if had:
-                canvas.get_renderer = previous
-            else:
-                del canvas.get_renderer
 
-    fig.draw = draw
-    try:
+    with cbook._setattr_cm(fig, draw=draw):  # as matplotlib's own _get_renderer sets and restores it
         yield
-    finally:
-        del fig.draw
